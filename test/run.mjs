@@ -1,5 +1,5 @@
 // Runs every test file under test/ with Node's own test runner (TypeScript through tsx).
-//   node test/run.mjs            unit + integration + end-to-end (e2e needs `npm ci --prefix test/e2e`)
+//   node test/run.mjs            unit + integration + end-to-end (prepares test/e2e first: setup.sh)
 //   node test/run.mjs --unit     everything except test/e2e
 //   node test/run.mjs test/x.test.ts ...   just those files
 import { spawnSync } from 'node:child_process';
@@ -21,14 +21,17 @@ function walk(dir, out = []) {
 }
 
 let files = explicit.length ? explicit : walk('test').sort();
-if (unitOnly) files = files.filter((f) => !f.startsWith(join('test', 'e2e')));
-if (!explicit.length && !unitOnly && !existsSync('test/e2e/node_modules')) {
-  if (process.env.CI) {
-    console.error('test/e2e/node_modules is missing: run `npm ci --prefix test/e2e` (see .ci/run).');
-    process.exit(1);
+const e2e = (f) => f.startsWith(join('test', 'e2e'));
+if (unitOnly) files = files.filter((f) => !e2e(f));
+
+if (files.some(e2e) && existsSync('test/e2e/setup.sh')) {
+  // The end-to-end kit (code-server, Node 24, the VSIX of the current sources) is prepared incrementally.
+  console.log('Preparing the end-to-end kit (test/e2e/setup.sh)…');
+  const s = spawnSync('bash', ['test/e2e/setup.sh'], { stdio: 'inherit' });
+  if (s.status !== 0) {
+    console.error('test/e2e/setup.sh failed: the end-to-end tests cannot run. Fix the error above (or run `npm run test:unit`).');
+    process.exit(s.status ?? 1);
   }
-  console.warn('NOTE: end-to-end tests skipped: run `npm ci --prefix test/e2e` first (needs Debian chromium).');
-  files = files.filter((f) => !f.startsWith(join('test', 'e2e')));
 }
 
 const r = spawnSync(

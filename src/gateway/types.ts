@@ -227,6 +227,11 @@ export interface RequestContext {
   source?: string;
   /** Monotonic start time from deps.clock.now() (ms, fractional). */
   startedAt: number;
+  /**
+   * Called by the gateway with the final ResultMeta of operations whose result type carries no meta
+   * (embeddings, rerank, images, audio, native Anthropic); the HTTP edge uses it for x-smartflow-* headers.
+   */
+  report?: (meta: ResultMeta) => void;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -326,6 +331,12 @@ export interface AuditRecord {
 export interface AuditSink {
   /** Must not block the request path for more than ~0.1 ms. */
   record(rec: AuditRecord): void;
+  /**
+   * Resolves once every record passed to `record()` so far is committed (survives kill -9). The gateway
+   * awaits it before the final bytes of a response (non-stream body / stream `[DONE]`), so a response the
+   * client has received always has its audit row. Optional: sinks that write synchronously omit it.
+   */
+  flushed?(): Promise<void>;
 }
 
 export interface CacheLookup {

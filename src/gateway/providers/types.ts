@@ -39,6 +39,12 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   /** JSON-serialisable object, raw bytes, or a multipart body (built by the adapter). */
   body?: string | Uint8Array;
+  /**
+   * Streaming chat only: true when the adapter asked the upstream for usage (OpenAI
+   * `stream_options.include_usage`) or emits a usage-only final chunk itself although the client did
+   * not ask for one. The pipeline reads the usage and drops that usage-only chunk before the client.
+   */
+  injectedUsage?: boolean;
 }
 
 /**
@@ -76,9 +82,14 @@ export interface ProviderAdapter {
   createStreamParser(model: string, requestId: string): StreamParser;
 
   buildEmbeddings?(req: EmbeddingRequest, model: string, s: ProviderSettings): UpstreamRequest;
-  parseEmbeddings?(body: unknown, model: string): EmbeddingResponse;
+  /**
+   * `req` (optional, pass it): the adapter returns the encoding the client asked for (`encoding_format`
+   * base64 or float), converting when the provider answered in the other one.
+   */
+  parseEmbeddings?(body: unknown, model: string, req?: EmbeddingRequest): EmbeddingResponse;
   buildRerank?(req: RerankRequest, model: string, s: ProviderSettings): UpstreamRequest;
-  parseRerank?(body: unknown, model: string): RerankResponse;
+  /** `req` (optional, pass it): fills `document.text` when the client asked `return_documents`. */
+  parseRerank?(body: unknown, model: string, req?: RerankRequest): RerankResponse;
   buildImages?(req: ImageRequest, model: string, s: ProviderSettings): UpstreamRequest;
   parseImages?(body: unknown): ImageResponse;
   buildTranscription?(req: TranscriptionRequest, model: string, s: ProviderSettings): UpstreamRequest;

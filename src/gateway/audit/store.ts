@@ -1,0 +1,454 @@
+/**
+ * The audit store: durable SQLite log of every request, read back as VASLog pages, analytics and exports.
+ *
+ * Write path (measured in bench/audit.bench.ts, reasoning in docs/audit.md): `record()` only queues the
+ * record (~1 µs); a flush on the next `setImmediate` writes everything queued in one transaction with
+ * prepared statements. WAL + synchronous=NORMAL makes a committed transaction survive kill -9 (it is in
+ * the OS page cache). `flushed()` resolves once everything recorded so far is committed — the gateway
+ * awaits it before the last bytes of a response, so a delivered response always has its row. Checkpoints
+ * run in a worker thread (storage/checkpointer.ts) so no commit on this thread pays for an fsync.
+ *
+ * Storage failure never breaks the host: if no SQLite engine loads, `openAuditStore` returns a store whose
+ * `engine` is 'none', whose `status.reason` says why, which drops records, and whose reads fail with
+ * `storage_unavailable`.
+ */
+import { GatewayError } from '../errors.js';
+import type { AuditRecord, AuditSink, Clock, Logger } from '../types.js';
+import { startCheckpointer, type Checkpointer } from '../storage/checkpointer.js';
+import { describeEngine, openDatabase, type SqlDb, type SqlEngine, type SqlStatement } from '../storage/sqlite.js';
+import { analytics, type Analytics, type AnalyticsQuery } from './analytics.js';
+import { RollupWriter, type UsageSample } from './rollup.js';
+import { csvHeader, csvRow, jsonlRow } from './export.js';
+import { buildWhere, clampLimit, decodeCursor, encodeCursor, DAY_MS, type LogPage, type LogQuery } from './query.js';
+import { migrate, schemaVersion } from './schema.js';
+import { LOG_COLUMNS, SELECT_LOG, toParams, toVasLog, type LogParams, type LogRow, type VASLog } from './vaslog.js';
+
+export interface AuditStoreOptions {
+  /** SQLite file (folders are created). */
+  path: string;
+  clock: Clock;
+  logger: Logger;
+  /** Rows older than this many days are deleted; 0 keeps everything. */
+  retentionDays: number;
+  /** A better_sqlite3.node built for this host (see storage/sqlite.ts). */
+  nativeBinding?: string;
+  nativeBindingCandidates?: string[];
+  /** Extension folder holding `native/<platform>-<arch>-abi<N>/better_sqlite3.node`. */
+  extensionRoot?: string;
+  /** Try better-sqlite3's node_modules build too (false inside Electron). */
+  useDefaultBinding?: boolean;
+  engine?: SqlEngine;
+  /** Time between retention passes (default 1 h); 0 = only when runRetention() is called. */
+  retentionIntervalMs?: number;
+  /** Checkpoint the WAL from a worker thread (default true). */
+  backgroundCheckpoint?: boolean;
+}
+
+export interface AuditStoreStatus {
+  engine: SqlEngine | 'none';
+  /** Human line: which engine/binding, or why logs are not being kept. */
+  description: string;
+  path: string;
+  keeping: boolean;
+  schemaVersion: number;
+  /** Migrations applied by this open. */
+  migrated: number[];
+  reason?: string;
+  /** Records that could not be written (logged when it happens). */
+  dropped: number;
+}
+
+export type ExportFormat = 'csv' | 'jsonl';
+
+export interface AuditStore extends AuditSink {
+  readonly engine: SqlEngine | 'none';
+  readonly status: AuditStoreStatus;
+  /** Queues the record; committed on the next tick (see flushed()). Never throws. */
+  record(rec: AuditRecord): void;
+  /** Resolves when every record passed so far is committed (never rejects). */
+  flushed(): Promise<void>;
+  /** Commits queued records now, synchronously. */
+  flush(): void;
+  getLogs(q?: LogQuery): Promise<LogPage<VASLog>>;
+  getLog(requestId: string): Promise<VASLog | null>;
+  getAnalytics(q?: AnalyticsQuery): Promise<Analytics>;
+  /** Streams the filtered set newest first, one page of rows per chunk (limit/offset/cursor are ignored). */
+  exportLogs(q: LogQuery, format: ExportFormat): AsyncIterable<string>;
+  /** Deletes rows older than retentionDays in batches of 500, yielding between batches. Returns rows deleted. */
+  runRetention(): Promise<number>;
+  count(): Promise<number>;
+  /** Called (on a later tick) with each committed log; returns an unsubscribe function. */
+  onRecord(listener: (log: VASLog) => void): () => void;
+  close(): Promise<void>;
+}
+
+const FLUSH_NOW_AT = 5000;
+const RETENTION_BATCH = 500;
+const EXPORT_PAGE = 500;
+
+/**
+ * Opens (creating or migrating) the audit database. Never throws for storage problems: see `status`.
+ *
+ * @example
+ * const audit = openAuditStore({ path: join(dataDir, 'audit.db'), clock, logger, retentionDays: 90 });
+ * logger.info(audit.status.description);
+ */
+export function openAuditStore(opts: AuditStoreOptions): AuditStore {
+  let db: SqlDb;
+  let migrated: number[];
+  try {
+    db = openDatabase(opts.path, {
+      nativeBinding: opts.nativeBinding,
+      nativeBindingCandidates: opts.nativeBindingCandidates,
+      extensionRoot: opts.extensionRoot,
+      useDefaultBinding: opts.useDefaultBinding,
+      engine: opts.engine,
+      walAutocheckpoint: opts.backgroundCheckpoint === false ? undefined : 10_000,
+    });
+  } catch (e) {
+    return disabledStore(opts, (e as Error).message);
+  }
+  try {
+    migrated = migrate(db, () => opts.clock.wallNow());
+  } catch (e) {
+    try {
+      db.close();
+    } catch {
+      /* already failing */
+    }
+    return disabledStore(opts, (e as Error).message);
+  }
+  return new SqliteAuditStore(db, opts, migrated);
+}
+
+const COL = Object.fromEntries(LOG_COLUMNS.map((c, i) => [c, i])) as Record<(typeof LOG_COLUMNS)[number], number>;
+
+/** The rollup sample of a row about to be inserted (its parameters, in LOG_COLUMNS order). */
+function sampleFromParams(p: LogParams): UsageSample {
+  return {
+    ts: Number(p[COL.ts]),
+    provider: String(p[COL.provider]),
+    model: String(p[COL.model]),
+    tokens: Number(p[COL.tokens_used]),
+    prompt_tokens: Number(p[COL.prompt_tokens]),
+    completion_tokens: Number(p[COL.completion_tokens]),
+    cost: Number(p[COL.cost]),
+    cached: p[COL.cached] === 1,
+    tokens_saved: Number(p[COL.tokens_saved]),
+    success: p[COL.success] === 1,
+    violated: p[COL.compliance_status] === 'violated',
+    latency_ms: Number(p[COL.latency_ms]),
+  };
+}
+
+function disabledStore(opts: AuditStoreOptions, reason: string): AuditStore {
+  const description = `Audit logs are NOT being kept: ${reason}`;
+  opts.logger.error(description, { path: opts.path });
+  const status: AuditStoreStatus = { engine: 'none', description, path: opts.path, keeping: false, schemaVersion: 0, migrated: [], reason, dropped: 0 };
+  const unavailable = () => Promise.reject(new GatewayError('storage_unavailable', description));
+  return {
+    engine: 'none',
+    status,
+    record: () => void status.dropped++,
+    flushed: () => Promise.resolve(),
+    flush: () => undefined,
+    getLogs: unavailable,
+    getLog: unavailable,
+    getAnalytics: unavailable,
+    exportLogs: () => ({
+      [Symbol.asyncIterator]: () => ({ next: () => unavailable() }),
+    }),
+    runRetention: () => Promise.resolve(0),
+    count: unavailable,
+    onRecord: () => () => undefined,
+    close: () => Promise.resolve(),
+  };
+}
+
+class SqliteAuditStore implements AuditStore {
+  readonly engine: SqlEngine;
+  readonly status: AuditStoreStatus;
+  private queue: AuditRecord[] = [];
+  private waiters: Array<() => void> = [];
+  private scheduled = false;
+  private closed = false;
+  private readonly listeners = new Set<(log: VASLog) => void>();
+  private readonly insertLog: SqlStatement;
+  private readonly insertText: SqlStatement;
+  private readonly statements = new Map<string, SqlStatement>();
+  private readonly rollup: RollupWriter;
+  private readonly deleteDaily: SqlStatement;
+  private checkpointer: Checkpointer | null = null;
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private retentionRunning: Promise<number> | null = null;
+  private lastWriteError = 0;
+
+  constructor(
+    private readonly db: SqlDb,
+    private readonly opts: AuditStoreOptions,
+    migrated: number[],
+  ) {
+    this.engine = db.engine;
+    this.insertLog = db.prepare(`INSERT INTO audit_log (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')})`);
+    this.insertText = db.prepare('INSERT INTO audit_text (id, prompt_text, response_text) VALUES (?, ?, ?)');
+    this.rollup = new RollupWriter(db);
+    this.deleteDaily = db.prepare('DELETE FROM audit_daily WHERE day < ?');
+    const description = `Audit log: ${describeEngine(db.engineInfo)} at ${db.path}`;
+    this.status = {
+      engine: db.engine,
+      description,
+      path: db.path,
+      keeping: true,
+      schemaVersion: schemaVersion(db),
+      migrated,
+      dropped: 0,
+      ...(db.engineInfo.skipped.length ? { reason: `not used: ${db.engineInfo.skipped.join('; ')}` } : {}),
+    };
+    opts.logger.info(description, { schemaVersion: this.status.schemaVersion, migrated, skipped: db.engineInfo.skipped });
+    if (opts.backgroundCheckpoint !== false) {
+      this.checkpointer = startCheckpointer(db, opts.logger);
+      if (!this.checkpointer) db.pragma('wal_autocheckpoint = 1000');
+    }
+    const every = opts.retentionIntervalMs ?? 3_600_000;
+    if (every > 0 && opts.retentionDays > 0) {
+      // First pass shortly after start (not during activation), then on the interval.
+      const tick = (delay: number) => {
+        this.retentionTimer = setTimeout(() => {
+          void this.runRetention().finally(() => !this.closed && tick(every));
+        }, delay);
+        this.retentionTimer.unref();
+      };
+      tick(Math.min(every, 30_000));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ write
+
+  record(rec: AuditRecord): void {
+    if (this.closed) {
+      this.status.dropped++;
+      return;
+    }
+    this.queue.push(rec);
+    if (this.queue.length >= FLUSH_NOW_AT) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flushed(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    return new Promise((res) => this.waiters.push(res));
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    const waiters = this.waiters;
+    this.queue = [];
+    this.waiters = [];
+    const committed: Array<{ id: number; params: ReturnType<typeof toParams> }> = [];
+    const now = this.opts.clock.wallNow();
+    const wantLogs = this.listeners.size > 0;
+    try {
+      this.db.transaction(() => {
+        const samples: UsageSample[] = [];
+        for (const rec of batch) {
+          try {
+            const p = toParams(rec, now);
+            const id = Number(this.insertLog.run(...p.log).lastInsertRowid);
+            if (p.prompt !== null || p.response !== null) this.insertText.run(id, p.prompt, p.response);
+            samples.push(sampleFromParams(p.log));
+            if (wantLogs) committed.push({ id, params: p });
+          } catch (e) {
+            // One malformed record must not cost the rest of the batch.
+            this.writeFailed(1, e);
+          }
+        }
+        // The rollup commits with the rows it sums, so analytics never disagree with the log.
+        this.rollup.add(samples);
+      });
+    } catch (e) {
+      committed.length = 0;
+      this.writeFailed(batch.length, e);
+    }
+    for (const w of waiters) w();
+    if (committed.length) {
+      setImmediate(() => {
+        for (const c of committed) {
+          const row = { id: c.id, prompt_text: c.params.prompt, response_text: c.params.response } as Record<string, unknown>;
+          LOG_COLUMNS.forEach((col, i) => (row[col] = c.params.log[i]));
+          const log = toVasLog(row as LogRow);
+          for (const l of this.listeners) {
+            try {
+              l(log);
+            } catch (e) {
+              this.opts.logger.warn('Audit onRecord listener threw', { error: String(e) });
+            }
+          }
+        }
+      });
+    }
+  }
+
+  private writeFailed(n: number, e: unknown): void {
+    this.status.dropped += n;
+    const now = Date.now();
+    // One log line per 10 s is enough to see the problem without flooding the output.
+    if (now - this.lastWriteError > 10_000) {
+      this.lastWriteError = now;
+      this.opts.logger.error('Audit log write failed; records were dropped', { count: n, dropped: this.status.dropped, error: String((e as Error)?.message ?? e) });
+    }
+  }
+
+  onRecord(listener: (log: VASLog) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------------------------------------ read
+
+  private stmt(sql: string): SqlStatement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (this.statements.size > 256) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private ready(): void {
+    if (this.closed) throw new GatewayError('storage_unavailable', 'The audit store is closed.');
+    // Read-your-writes: a request that just finished is in the next page the UI asks for.
+    this.flush();
+  }
+
+  private page(q: LogQuery, limit: number, offset: number, after: { ts: number; id: number } | null): Array<LogRow> {
+    const { where, params } = buildWhere(q, this.opts.clock.wallNow());
+    if (after) {
+      where.push('(l.ts < ? OR (l.ts = ? AND l.id < ?))');
+      params.push(after.ts, after.ts, after.id);
+    }
+    const sql =
+      `SELECT ${SELECT_LOG} FROM audit_log l LEFT JOIN audit_text t ON t.id = l.id` +
+      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+      ` ORDER BY l.ts DESC, l.id DESC LIMIT ?` +
+      (offset ? ' OFFSET ?' : '');
+    const args: Array<string | number> = [...params, limit];
+    if (offset) args.push(offset);
+    return this.stmt(sql).all<LogRow>(...args);
+  }
+
+  async getLogs(q: LogQuery = {}): Promise<LogPage<VASLog>> {
+    this.ready();
+    const limit = clampLimit(q.limit);
+    const after = q.cursor ? decodeCursor(q.cursor) : null;
+    const offset = after ? 0 : Math.max(0, Math.floor(q.offset ?? 0));
+    const rows = this.page(q, limit, offset, after);
+    const last = rows[rows.length - 1];
+    return {
+      logs: rows.map(toVasLog),
+      next_cursor: rows.length === limit && last ? encodeCursor(Number(last.ts), Number(last.id)) : null,
+    };
+  }
+
+  async getLog(requestId: string): Promise<VASLog | null> {
+    this.ready();
+    const row = this.stmt(
+      `SELECT ${SELECT_LOG} FROM audit_log l LEFT JOIN audit_text t ON t.id = l.id WHERE l.request_id = ? ORDER BY l.id DESC LIMIT 1`,
+    ).get<LogRow>(requestId);
+    return row ? toVasLog(row) : null;
+  }
+
+  async getAnalytics(q: AnalyticsQuery = {}): Promise<Analytics> {
+    this.ready();
+    return analytics(this.db, q, this.opts.clock.wallNow());
+  }
+
+  exportLogs(q: LogQuery, format: ExportFormat): AsyncIterable<string> {
+    const self = this;
+    const filters: LogQuery = { ...q, limit: undefined, offset: undefined, cursor: undefined };
+    return {
+      async *[Symbol.asyncIterator]() {
+        self.ready();
+        // Validate filters before the first byte so a bad query is a 400, not a broken download.
+        buildWhere(filters, self.opts.clock.wallNow());
+        if (format === 'csv') yield csvHeader();
+        let after: { ts: number; id: number } | null = null;
+        for (;;) {
+          if (self.closed) return;
+          const rows = self.page(filters, EXPORT_PAGE, 0, after);
+          if (rows.length === 0) return;
+          let out = '';
+          for (const r of rows) out += format === 'csv' ? csvRow(toVasLog(r)) : jsonlRow(toVasLog(r));
+          yield out;
+          if (rows.length < EXPORT_PAGE) return;
+          const last = rows[rows.length - 1];
+          after = { ts: Number(last.ts), id: Number(last.id) };
+          // Let requests run between pages.
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      },
+    };
+  }
+
+  async count(): Promise<number> {
+    this.ready();
+    return Number(this.stmt('SELECT count(*) AS n FROM audit_log').get<{ n: number }>()?.n ?? 0);
+  }
+
+  // ------------------------------------------------------------------------------------------ retention
+
+  runRetention(): Promise<number> {
+    if (this.opts.retentionDays <= 0 || this.closed) return Promise.resolve(0);
+    // One pass at a time; a timer tick during a manual run joins it.
+    this.retentionRunning ??= this.retain().finally(() => (this.retentionRunning = null));
+    return this.retentionRunning;
+  }
+
+  private async retain(): Promise<number> {
+    const cutoff = this.opts.clock.wallNow() - this.opts.retentionDays * DAY_MS;
+    const pick = `SELECT id FROM audit_log WHERE ts < ? ORDER BY ts, id LIMIT ${RETENTION_BATCH}`;
+    const delText = this.db.prepare(`DELETE FROM audit_text WHERE id IN (${pick})`);
+    const delLog = this.db.prepare(`DELETE FROM audit_log WHERE id IN (${pick})`);
+    let total = 0;
+    for (;;) {
+      if (this.closed) break;
+      let n = 0;
+      try {
+        n = this.db.transaction(() => {
+          delText.run(cutoff);
+          const deleted = delLog.run(cutoff).changes;
+          // Whole days before the cutoff leave the rollup too (the cutoff's own day stays until it is whole).
+          this.deleteDaily.run(Math.floor(cutoff / DAY_MS));
+          return deleted;
+        });
+      } catch (e) {
+        this.opts.logger.warn('Audit retention pass stopped', { error: String((e as Error)?.message ?? e) });
+        break;
+      }
+      total += n;
+      if (n < RETENTION_BATCH) break;
+      // Yield to requests between batches (a batch takes ~1-3 ms).
+      await new Promise<void>((r) => setTimeout(r, 1));
+    }
+    if (total) this.opts.logger.info('Audit retention deleted old rows', { deleted: total, retentionDays: this.opts.retentionDays });
+    return total;
+  }
+
+  // ------------------------------------------------------------------------------------------ close
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (this.retentionTimer) clearTimeout(this.retentionTimer);
+    await this.retentionRunning?.catch(() => 0);
+    await this.checkpointer?.stop();
+    this.statements.clear();
+    this.db.close();
+  }
+}

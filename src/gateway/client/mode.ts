@@ -1,0 +1,103 @@
+/**
+ * Mode selection in the reference's priority order:
+ *   1. an explicit base URL            → gateway mode
+ *   2. SMARTFLOW_GATEWAY_URL           → gateway mode
+ *   3. ~/.smartflow/config.yaml        → its mode (gateway with gateway_url, or direct)
+ *   4. nothing configured              → direct mode, provider keys from the environment
+ * A malformed config file is reported as a warning and skipped; the client still starts from the others.
+ */
+import { configFilePath, readConfigFile, type ConfigFileRead, type SmartflowFileConfig } from '../config-file.js';
+import type { ClientMode, SmartflowClientOptions } from './types.js';
+
+export interface ResolvedMode {
+  mode: ClientMode;
+  /** Which source decided: option, env, config, default. */
+  source: 'option' | 'env' | 'config' | 'default';
+  baseUrl?: string;
+  apiKey?: string;
+  timeoutMs: number;
+  managementPort: number;
+  compliancePort: number;
+  bridgePort: number;
+  defaultModel: string;
+  /** Provider keys for direct mode: options override the config file (the environment is read by the gateway). */
+  providerKeys: Record<string, string>;
+  /** Provider base URL / api version overrides from the config file. */
+  providerOverrides: Record<string, { baseUrl?: string; apiVersion?: string; enabled?: boolean }>;
+  configFile: ConfigFileRead;
+  warnings: string[];
+}
+
+export function resolveMode(opts: SmartflowClientOptions = {}): ResolvedMode {
+  const env = opts.env ?? process.env;
+  const configFile = readConfigFile(opts.configPath ?? configFilePath(env));
+  const warnings: string[] = [];
+  if (configFile.error) warnings.push(`${configFile.error.message} (ignored; using the other settings)`);
+  const file: SmartflowFileConfig = configFile.config ?? {};
+
+  let mode: ClientMode = 'direct';
+  let source: ResolvedMode['source'] = 'default';
+  let baseUrl: string | undefined;
+  if (opts.baseUrl) {
+    mode = 'gateway';
+    source = 'option';
+    baseUrl = opts.baseUrl;
+  } else if (env.SMARTFLOW_GATEWAY_URL) {
+    mode = 'gateway';
+    source = 'env';
+    baseUrl = env.SMARTFLOW_GATEWAY_URL;
+  } else if (configFile.config && (file.mode || file.gateway_url)) {
+    source = 'config';
+    if (file.mode === 'direct') mode = 'direct';
+    else if (file.gateway_url) {
+      mode = 'gateway';
+      baseUrl = file.gateway_url;
+    } else {
+      warnings.push(`${configFile.path}: mode is "gateway" but gateway_url is not set; using direct mode. Run \`smartflow configure\` to set it.`);
+    }
+  }
+  if (baseUrl && !/^https?:\/\//i.test(baseUrl)) {
+    throw new TypeError(`Smartflow gateway URL "${baseUrl}" must start with http:// or https://.`);
+  }
+
+  // An explicit option, then the environment, then the file (the virtual key `smartflow configure` saved).
+  const apiKey = opts.apiKey ?? env.SMARTFLOW_API_KEY ?? file.api_key;
+
+  const providerKeys: Record<string, string> = {};
+  const providerOverrides: ResolvedMode['providerOverrides'] = {};
+  for (const [id, s] of Object.entries(file.providers ?? {})) {
+    if (!s) continue;
+    if (typeof s.api_key === 'string' && s.api_key) providerKeys[id] = s.api_key;
+    const o: { baseUrl?: string; apiVersion?: string; enabled?: boolean } = {};
+    if (typeof s.base_url === 'string') o.baseUrl = s.base_url;
+    if (typeof s.api_version === 'string') o.apiVersion = s.api_version;
+    if (typeof s.enabled === 'boolean') o.enabled = s.enabled;
+    if (Object.keys(o).length) providerOverrides[id] = o;
+  }
+  Object.assign(providerKeys, opts.providerKeys ?? {});
+
+  return {
+    mode,
+    source,
+    baseUrl,
+    apiKey,
+    timeoutMs: Math.round((opts.timeout ?? file.timeout ?? 30) * 1000),
+    managementPort: opts.managementPort ?? file.management_port ?? 7778,
+    compliancePort: opts.compliancePort ?? file.compliance_port ?? 7777,
+    bridgePort: opts.bridgePort ?? file.bridge_port ?? 3500,
+    defaultModel: opts.defaultModel ?? env.SMARTFLOW_DEFAULT_MODEL ?? file.default_model ?? 'gpt-4o',
+    providerKeys,
+    providerOverrides,
+    configFile,
+    warnings,
+  };
+}
+
+/** The same host as `baseUrl` on another port, as the reference derives compliance_url / management_url. */
+export function sideUrl(baseUrl: string, port: number): string {
+  const u = new URL(baseUrl);
+  u.port = String(port);
+  u.pathname = '';
+  u.search = '';
+  return u.toString().replace(/\/+$/, '');
+}

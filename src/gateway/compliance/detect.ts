@@ -1,0 +1,116 @@
+/**
+ * Runs every recognizer over a text, applies context words (which raise or lower confidence), drops
+ * matches that need context and have none, and resolves overlaps (highest confidence, then longest).
+ * Returns findings with masked previews; raw values stay inside RawFinding and never leave the engine.
+ */
+import type { EntityType, RawFinding } from './types.js';
+import type { Candidate } from './recognizers/candidate.js';
+import { findCards, findDates, findEmails, findIbans, findIps, findMrns, findPassports, findPhones, findSsns } from './recognizers/structured.js';
+import { findSecrets } from './recognizers/secrets.js';
+import { findAddresses, findPersons } from './recognizers/names.js';
+import { maskValue } from './mask.js';
+
+/** Findings below this are not reported. */
+export const REPORT_THRESHOLD = 0.5;
+
+const POSITIVE: Partial<Record<EntityType, RegExp>> = {
+  EMAIL: /\b(?:e-?mail|mail(?:to)?|contact|address)\b/i,
+  PHONE: /\b(?:phone|call(?:ed|ing)?|tel|telephone|mobile|cell|fax|office|contact|number|reach|dial|whats ?app|sms|text|answering|ring|ext|landline|hotline)\b/i,
+  CREDIT_CARD: /\b(?:card|credit|debit|visa|master ?card|amex|payment|pay|cc|cvv|expir\w*|billing)\b/i,
+  SSN: /\b(?:ssn|ssns|social security|social sec|tax ?id|taxpayer|ss#|ss #|sin)\b/i,
+  IBAN: /\b(?:iban|bank|account|transfer|wire|payment)\b/i,
+  IP_ADDRESS: /\b(?:ip|ips|ipv4|ipv6|address|host|server|client|from|src|dst|source|destination|connect\w*|remote|network|gateway|proxy|login)\b/i,
+  PASSPORT: /\b(?:passports?|travel document|travel doc)\b/i,
+  DATE_OF_BIRTH: /\b(?:birth|born|dob|d\.o\.b|birthday|birthdate|b-day)\b/i,
+  MRN: /\b(?:mrn|medical record|patient|chart|health record|hospital|admission|ehr|emr)\b/i,
+};
+
+/** Words that say "this is not personal data" (docs, tests, versions, code positions). */
+const NEGATIVE = /\b(?:version|versions|ver|build|release|semver|port|line|lines|commit|sha|hash|checksum|uuid|guid|order|invoice|tracking|timestamp|epoch|sample|example|dummy|fake|isbn|sku)\b/i;
+const NEGATIVE_APPLIES: ReadonlySet<EntityType> = new Set(['PHONE', 'IP_ADDRESS', 'SSN', 'PASSPORT', 'DATE_OF_BIRTH', 'MRN']);
+
+const BEFORE = 48;
+const AFTER = 24;
+
+function contextWindow(text: string, c: Candidate): { before: string; after: string } {
+  return { before: text.slice(Math.max(0, c.start - BEFORE), c.start), after: text.slice(c.end, Math.min(text.length, c.end + AFTER)) };
+}
+
+/** Applies context words to a candidate's score; returns null when it must be dropped. */
+function score(text: string, c: Candidate, extra?: string): number | null {
+  if (c.contextApplied) return c.score;
+  const pos = POSITIVE[c.type];
+  const { before, after } = contextWindow(text, c);
+  const hasPos = pos ? pos.test(before) || pos.test(after) || (!!extra && pos.test(extra)) : false;
+  if (c.needsContext && !hasPos) return null;
+  let s = c.score;
+  if (hasPos) s += c.needsContext ? 0.45 : 0.2;
+  if (NEGATIVE_APPLIES.has(c.type) && NEGATIVE.test(before.slice(-28))) s -= 0.3;
+  return Math.max(0, Math.min(0.99, s));
+}
+
+export interface DetectOptions {
+  /** Skip layer 2 (PERSON, ADDRESS), e.g. for pure secret scans. */
+  structuredOnly?: boolean;
+  /** Keep findings below the report threshold (feedback tooling, debugging). */
+  keepLow?: boolean;
+  /** Caller-supplied context (e.g. "customer_support", "patient intake") that counts as nearby words. */
+  context?: string;
+}
+
+export function collectCandidates(text: string, opts: DetectOptions = {}): Candidate[] {
+  const cands: Candidate[] = [
+    ...findSecrets(text),
+    ...findEmails(text),
+    ...findCards(text),
+    ...findIbans(text),
+    ...findSsns(text),
+    ...findPhones(text),
+    ...findIps(text),
+    ...findPassports(text),
+    ...findDates(text),
+    ...findMrns(text),
+  ];
+  if (!opts.structuredOnly) {
+    cands.push(...findAddresses(text));
+    cands.push(...findPersons(text));
+  }
+  return cands;
+}
+
+/** Detects findings in `text`. Offsets are JS string offsets, end-exclusive. */
+export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
+  if (!text) return [];
+  const scored: Array<Candidate & { final: number }> = [];
+  for (const c of collectCandidates(text, opts)) {
+    const s = score(text, c, opts.context?.replace(/[_\-]/g, ' '));
+    if (s === null) continue;
+    if (!opts.keepLow && s < REPORT_THRESHOLD) continue;
+    scored.push({ ...c, final: s });
+  }
+  // Highest confidence wins an overlap; ties go to the longer span, then to secrets over PII.
+  scored.sort((a, b) => b.final - a.final || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  // Coverage map instead of pairwise checks: linear in the total span length, so a text with 100k
+  // candidates (adversarial input) does not go quadratic.
+  const taken: Array<Candidate & { final: number }> = [];
+  const covered = new Uint8Array(text.length);
+  outer: for (const c of scored) {
+    for (let i = c.start; i < c.end; i++) if (covered[i]) continue outer;
+    covered.fill(1, c.start, c.end);
+    taken.push(c);
+  }
+  taken.sort((a, b) => a.start - b.start);
+  return taken.map((c) => {
+    const value = text.slice(c.start, c.end);
+    return {
+      type: c.type,
+      start: c.start,
+      end: c.end,
+      confidence: Math.round(c.final * 100) / 100,
+      recognizer: c.recognizer,
+      masked: maskValue(c.type, value),
+      layer: c.type === 'PERSON' || c.type === 'ADDRESS' ? 'ml' : 'regex',
+      value,
+    };
+  });
+}

@@ -1,0 +1,310 @@
+/**
+ * Layer 1 secret recognizers: vendor tokens with known shapes (AWS, GitHub, GitLab, Slack, Stripe,
+ * OpenAI, Anthropic, Google and ~40 more), JWTs, PEM private keys, credentials in URLs / connection
+ * strings, Authorization headers, values assigned to key-like names (password=, api_key:, --token …),
+ * and stand-alone high-entropy tokens.
+ *
+ * Key-value pairs are parsed by hand from a keyword hit forward (no regex spans the key, separator and
+ * value together), which keeps the scan linear on adversarial input.
+ */
+import type { Candidate } from './candidate.js';
+import { eachMatch } from './candidate.js';
+import { charClasses, looksLikeHash, looksLikeUuid, shannonEntropy } from '../validators.js';
+
+interface VendorPattern {
+  name: string;
+  re: RegExp;
+  score: number;
+  /** Literal substrings one of which must occur for the pattern to be tried (cheap pre-filter). */
+  hints?: string[];
+}
+
+const TB = '(?![A-Za-z0-9_\\-])'; // token boundary after
+const LB = '(?<![A-Za-z0-9_\\-])'; // token boundary before
+const v = (name: string, body: string, score = 0.95, hints?: string[]): VendorPattern => ({
+  name,
+  re: new RegExp(`${LB}${body}${TB}`, 'g'),
+  score,
+  hints: hints ?? literalPrefix(body),
+});
+
+/** The literal text a pattern body starts with (e.g. "ghp_"), used as its pre-filter hint. */
+function literalPrefix(body: string): string[] | undefined {
+  const m = /^(?:[A-Za-z0-9_\-]|\\[.$-])+/.exec(body);
+  if (!m) return undefined;
+  const lit = m[0].replace(/\\/g, '');
+  return lit.length >= 2 ? [lit] : undefined;
+}
+
+/** Known token shapes. Bodies are bounded; each starts with a literal prefix so the scan is cheap. */
+const VENDORS: VendorPattern[] = [
+  v('aws_access_key', '(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}', 0.9, ['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'ABIA', 'ACCA', 'A3T']),
+  v('github', '(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_.]{30,400}', 0.95, ['gh']),
+  v('github', 'github_pat_[A-Za-z0-9_]{22,255}'),
+  v('gitlab', 'gl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct|wt)-[A-Za-z0-9_\\-.]{16,120}'),
+  v('slack', 'xox[abposre]-[A-Za-z0-9\\-]{10,250}'),
+  v('slack', 'xapp-\\d-[A-Z0-9]{6,20}-\\d{6,20}-[a-f0-9]{20,80}'),
+  { name: 'slack_webhook', re: /https:\/\/hooks\.slack\.com\/(?:services|workflows)\/[A-Za-z0-9_\/]{20,120}/g, score: 0.95, hints: ['hooks.slack.com'] },
+  { name: 'discord_webhook', re: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d{10,22}\/[A-Za-z0-9_\-]{40,100}/g, score: 0.95, hints: ['/api/webhooks/'] },
+  v('stripe', '(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}', 0.95, ['k_live_', 'k_test_', 'k_prod_']),
+  v('anthropic', 'sk-ant-(?:api|admin|sid|oat)\\d{2}-[A-Za-z0-9_\\-]{20,250}'),
+  v('openai', 'sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,250}', 0.9, ['sk-']),
+  v('google_api_key', 'AIza[0-9A-Za-z_\\-]{30,40}'),
+  v('google_oauth_secret', 'GOCSPX-[A-Za-z0-9_\\-]{20,40}'),
+  v('google_oauth_token', 'ya29\\.[A-Za-z0-9_\\-]{20,2048}'),
+  { name: 'google_refresh_token', re: /(?<![A-Za-z0-9_\-/])1\/\/0[A-Za-z0-9_\-]{30,512}(?![A-Za-z0-9_\-])/g, score: 0.9, hints: ['1//0'] },
+  v('google_client_id', '\\d{6,20}-[a-z0-9]{24,40}\\.apps\\.googleusercontent\\.com', 0.8, ['.apps.googleusercontent.com']),
+  v('jwt', 'eyJ[A-Za-z0-9_\\-]{5,4096}\\.[A-Za-z0-9_\\-]{4,16384}\\.[A-Za-z0-9_\\-]{0,4096}', 0.9, ['eyJ']),
+  v('huggingface', 'hf_[A-Za-z]{30,40}', 0.9),
+  v('groq', 'gsk_[A-Za-z0-9]{40,60}'),
+  v('xai', 'xai-[A-Za-z0-9]{40,100}'),
+  v('perplexity', 'pplx-[A-Za-z0-9]{40,60}'),
+  v('llama_cloud', 'llx-[A-Za-z0-9_\\-]{40,60}'),
+  v('tavily', 'tvly-(?:dev-|prod-)?[A-Za-z0-9]{24,48}'),
+  v('npm', 'npm_[A-Za-z0-9]{36}'),
+  v('pypi', 'pypi-AgE[A-Za-z0-9_\\-]{50,300}'),
+  v('rubygems', 'rubygems_[a-f0-9]{48}'),
+  v('nuget', 'oy2[a-z0-9]{43}'),
+  v('docker', 'dckr_(?:pat|oat)_[A-Za-z0-9_\\-]{20,60}'),
+  v('docker_swarm', 'SWMTKN-1-[a-z0-9]{40,60}-[a-z0-9]{20,30}'),
+  v('docker_swarm_key', 'SWMKEY-1-[A-Za-z0-9+/]{40,50}'),
+  v('digitalocean', 'do[opr]_v1_[a-f0-9]{64}'),
+  v('figma', 'figd_[A-Za-z0-9_\\-]{38,44}'),
+  v('linear', 'lin_(?:api|oauth)_[A-Za-z0-9]{40}'),
+  v('notion', '(?:ntn_[A-Za-z0-9]{40,50}|secret_[A-Za-z0-9]{43})', 0.95, ['ntn_', 'secret_']),
+  v('netlify', 'nfp_[A-Za-z0-9]{36,40}'),
+  v('newrelic', 'NR(?:AK|AA|II|JS|BR|IQ)-[A-Za-z0-9_\\-]{19,40}', 0.9, ['NR']),
+  v('heroku', 'HRKU-[A-Za-z0-9_\\-]{36,70}'),
+  v('sendgrid', 'SG\\.[A-Za-z0-9_\\-]{20,24}\\.[A-Za-z0-9_\\-]{39,50}'),
+  v('brevo', 'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}'),
+  v('databricks', 'dapi[a-f0-9]{32}(?:-\\d)?'),
+  v('shopify', 'shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}'),
+  v('age', 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}'),
+  v('atlassian', 'ATATT3[A-Za-z0-9_\\-=]{150,300}'),
+  v('bitbucket', '(?:ATCTT3[A-Za-z0-9_\\-=]{150,300}|ATBB[A-Za-z0-9]{28,40}|BBDC-[A-Za-z0-9+/]{40,50})', 0.95, ['ATCTT3', 'ATBB', 'BBDC-']),
+  v('clojars', 'CLOJARS_[a-z0-9]{60}'),
+  v('cloudflare', 'cf(?:at|ut|k)_[A-Za-z0-9]{40,50}'),
+  v('dropbox', 'sl\\.[A-Za-z0-9_\\-]{100,1400}'),
+  v('dynatrace', 'dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}'),
+  v('facebook', 'EAA[A-Za-z0-9]{90,400}', 0.85),
+  v('instagram', 'IGQV[A-Za-z0-9_\\-]{100,400}', 0.9),
+  v('jfrog', '(?:AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})', 0.95, ['AKCp', 'cmVmdGtu']),
+  v('aws_mws', 'amzn\\.mws\\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}'),
+  v('aws_appsync', 'da2-[a-z0-9]{26}'),
+  v('aws_bedrock', '(?:ABSK[A-Za-z0-9+/]{100,200}={0,2}|bedrock-api-key-[A-Za-z0-9+/=]{20,200})', 0.95, ['ABSK', 'bedrock-api-key-']),
+  v('vault', 'hv[sbr]\\.[A-Za-z0-9_\\-]{24,200}'),
+  v('terraform', '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_\\-=]{60,100}', 0.95, ['.atlasv1.']),
+  v('mailgun', 'key-[a-f0-9]{32}'),
+  v('onepassword', 'ops_eyJ[A-Za-z0-9_\\-+/=]{200,1000}'),
+  v('sentry', 'sntr[ysu]_[A-Za-z0-9+/=_]{40,300}'),
+  v('planetscale', 'pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_\\-.=]{32,64}'),
+  v('posthog', 'ph[cx]_[A-Za-z0-9]{40,50}'),
+  v('square', '(?:sq0atp-[A-Za-z0-9_\\-]{22}|sq0csp-[A-Za-z0-9_\\-]{43}|EAAA[A-Za-z0-9_\\-+=]{60})', 0.95, ['sq0', 'EAAA']),
+  v('twilio', '(?:SK|AC)[a-f0-9]{32}', 0.85, ['SK', 'AC']),
+  v('telegram', '\\d{8,10}:AA[A-Za-z0-9_\\-]{33}', 0.95, [':AA']),
+  v('braintree', 'access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$[a-f0-9]{32}'),
+  v('ntlm', 'TlRMTVNTUAAD[A-Za-z0-9+/=]{20,2000}', 0.85),
+  v('grafana', '(?:glc_[A-Za-z0-9+/=_]{32,400}|glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})', 0.95, ['glc_', 'glsa_']),
+  v('salesforce', '00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,120}', 0.9, ['!']),
+  v('azure_secret', '[A-Za-z0-9_~.\\-]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}', 0.9, ['Q~']),
+  v('discord_bot', '[MNO][A-Za-z0-9_\\-]{23,26}\\.[A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{27,40}', 0.85, ['.']),
+  v('defined_networking', 'dnkey-[A-Z0-9]{26}-[A-Z0-9]{52}'),
+  v('doppler', 'dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,50}', 0.95, ['dp.']),
+  v('akamai', 'akab-[a-z0-9]{16}-[a-z0-9]{16}'),
+  v('facebook_app', '\\d{15,16}\\|[A-Za-z0-9_\\-]{27}', 0.85, ['|']),
+  v('deepseek', 'sk-[a-f0-9]{32}', 0.9),
+  v('together', 'tgp_v1_[A-Za-z0-9_\\-]{40,50}'),
+  v('supabase', 'sbp_(?:v0_)?[a-f0-9]{40}'),
+  v('postman', 'PMAK-[a-f0-9]{24}-[a-f0-9]{34}'),
+  v('sonarqube', 'sq[pua]_[a-f0-9]{40}', 0.95, ['sqp_', 'squ_', 'sqa_']),
+  v('vercel', '(?:vcp|vci|vca|vcr|vck)_[A-Za-z0-9]{50,60}', 0.95, ['vc']),
+  v('wundergraph', 'cosmo_[A-Za-z0-9]{30,40}', 0.85),
+  v('nkey', 'S[ACNOPUX]A[A-Z2-7]{55}', 0.95, ['S']),
+];
+
+const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,16} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+
+function findPem(text: string, out: Candidate[]): void {
+  if (text.indexOf('PRIVATE KEY') < 0) return;
+  eachMatch(PEM_BEGIN, text, (m) => {
+    const start = m.index;
+    const bodyStart = start + m[0].length;
+    const endIdx = text.indexOf('-----END', bodyStart);
+    let end: number;
+    if (endIdx >= 0 && endIdx - bodyStart < 64 * 1024) {
+      const close = text.indexOf('-----', endIdx + 8);
+      end = close >= 0 && close - endIdx < 80 ? close + 5 : endIdx + 8;
+    } else {
+      // No END line (truncated paste): redact the base64 body that follows.
+      end = bodyStart;
+      while (end < text.length && end - bodyStart < 64 * 1024 && /[A-Za-z0-9+/=\s\\]/.test(text[end])) end++;
+    }
+    out.push({ type: 'API_KEY', start, end, score: 0.99, recognizer: 'secret:pem_private_key', contextApplied: true });
+  });
+}
+
+// Credentials in URLs / connection strings: scheme://user:password@host
+const URL_CRED_RE = /(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}:\/\/([^\s:\/@'"<>]{1,128}):([^\s@\/'"<>]{1,256})@(?=[A-Za-z0-9\[])/g;
+
+function findUrlCredentials(text: string, out: Candidate[]): void {
+  if (text.indexOf('://') < 0) return;
+  eachMatch(URL_CRED_RE, text, (m) => {
+    const pw = m[2];
+    if (isPlaceholder(pw)) return;
+    const userStart = m.index + m[0].indexOf('://') + 3;
+    const end = m.index + m[0].length - 1; // before '@'
+    out.push({ type: 'URL_CREDENTIALS', start: userStart, end, score: 0.9, recognizer: 'url_credentials', contextApplied: true });
+  });
+}
+
+// Authorization headers: "Authorization: Bearer <tok>", "Basic <b64>", and bare "Bearer <tok>".
+const AUTH_RE = /(?<![A-Za-z0-9])(?:(?:proxy-)?authorization["']?\s{0,3}[:=]\s{0,3}["']?\s{0,3}(?:(?:bearer|basic|token|digest|apikey|sso-key)\s{1,3})?|bearer\s{1,3})([A-Za-z0-9._~+\/\-]{8,4096}={0,2})/gi;
+
+function findAuthHeaders(text: string, out: Candidate[]): void {
+  eachMatch(AUTH_RE, text, (m) => {
+    const tok = m[1];
+    if (isPlaceholder(tok) || /^[a-z]+$/i.test(tok)) return;
+    const start = m.index + m[0].length - tok.length;
+    out.push({ type: 'API_KEY', start, end: start + tok.length, score: 0.9, recognizer: 'secret:authorization_header', contextApplied: true });
+  });
+}
+
+/** Placeholders, env references and templating are not secrets. */
+export function isPlaceholder(v: string): boolean {
+  const s = v.trim();
+  if (s.length < 4) return true;
+  if (/^[*xX.•#?_\-]+$/.test(s)) return true;
+  if (/^(?:\$\{|\$\(|\$[A-Z_]|%\(|%[A-Z_]+%|\{\{|<[^>]{0,40}>$|\[[^\]]{0,40}\]$|os\.|process\.env|env\(|getenv|System\.getenv)/i.test(s)) return true;
+  if (/^(?:password|passwd|secret|token|changeme|change_me|your[_\-]?\w{0,20}|example\w{0,10}|redacted|placeholder|none|null|nil|undefined|true|false|string|required|optional|\*{3,}|xxx+|todo|dummy|test|sample|fake)$/i.test(s)) return true;
+  if (/^\[?[A-Z_]{2,40}\]?$/.test(s) && s.includes('_')) return true; // MY_API_KEY style references
+  return false;
+}
+
+// Key-like names. Matched as a whole word part; the value is parsed by hand after the separator.
+const KEY_RE = /(?:pass(?:word|wd|phrase|code)?|pwd|pw|secret|token|api[_\-. ]?key|apikey|access[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|cred|auth(?:[_\-]?key)?|signature|salt|session[_\-]?key|license[_\-]?key|encryption[_\-]?key|bearer|api|key|nonce|otp|mfa)/gi;
+
+/** An unquoted value: up to 512 characters until whitespace, a quote or a delimiter (sticky). */
+const VALUE_RE = /[^\s"'`<>,;)\]}&]{0,512}/y;
+
+const PASSWORD_KEY = /^(?:pass(?:word|wd|phrase|code)?|pwd|pw)$/i;
+
+function findKeyValues(text: string, out: Candidate[]): void {
+  eachMatch(KEY_RE, text, (m) => {
+    const kw = m[0];
+    let i = m.index + kw.length;
+    // The keyword must end an identifier part: the next char is not a lowercase letter (so "keyboard",
+    // "tokenize", "passenger" don't count), but "AwsSecretKey", "db_password", "API_KEY_2" do.
+    const next = text[i] ?? '';
+    if (/[a-z]/.test(next) && !/^(?:s|es)$/.test(next)) return;
+    // Skip the rest of the identifier (e.g. "_value", "Key2"), then closing quotes/brackets.
+    let k = 0;
+    while (i < text.length && k < 32 && /[A-Za-z0-9_\-.]/.test(text[i])) { i++; k++; }
+    let j = 0;
+    while (i < text.length && j < 3 && /["'\]\)>]/.test(text[i])) { i++; j++; }
+    // Separator: "=", ":", ":=", "=>", "is", or a CLI space ("--password xyz").
+    let s = i;
+    while (s < text.length && s - i < 4 && (text[s] === ' ' || text[s] === '\t')) s++;
+    let sepFound = false;
+    if (text.startsWith(':=', s) || text.startsWith('=>', s) || text.startsWith('->', s)) { s += 2; sepFound = true; }
+    else if (text[s] === '=' || text[s] === ':') { s += 1; sepFound = true; }
+    else if (/^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; }
+    const cliFlag = m.index >= 1 && text[m.index - 1] === '-' || /-{1,2}[\w\-]{0,20}$/.test(text.slice(Math.max(0, m.index - 22), m.index));
+    if (!sepFound && !(cliFlag && s > i)) return;
+    if (text[s] === '=' && sepFound) return; // "==" comparison
+    while (s < text.length && s - i < 12 && (text[s] === ' ' || text[s] === '\t')) s++;
+    // Optional opening quote(s) and an HTML-escaped quote.
+    let quote = '';
+    if (/["'`]/.test(text[s] ?? '')) { quote = text[s]; s++; }
+    else if (text.startsWith('\\"', s)) { quote = '\\"'; s += 2; }
+    else if (text.startsWith('&quot;', s)) { quote = '&quot;'; s += 6; }
+    // Value: up to the closing quote, or a token (no spaces) when unquoted.
+    let e = s;
+    const limit = Math.min(text.length, s + 512);
+    if (quote) {
+      const q = quote.length === 1 ? quote : quote;
+      const close = text.indexOf(q, s);
+      if (close < 0 || close > limit) return;
+      e = close;
+      if (text.slice(s, e).includes('\n')) return;
+    } else {
+      VALUE_RE.lastIndex = s;
+      const vm = VALUE_RE.exec(text);
+      e = s + (vm ? vm[0].length : 0);
+    }
+    let value = text.slice(s, e);
+    // Trailing punctuation ends a sentence, not a value.
+    while (value.length && /[.\\]$/.test(value)) { value = value.slice(0, -1); e--; }
+    if (value.length < 4 || value.length > 512) return;
+    if (isPlaceholder(value)) return;
+    if (/^(?:https?:)?\/\//.test(value) || /^[\d.]+$/.test(value) && value.length < 6) return;
+    if (/^(?:function|new |await |require\(|this\.|self\.|[a-z_]+\()/.test(value)) return;
+    if (/[({]/.test(value) && !quote) return; // a call or an object, not a literal
+    const keyLower = kw.toLowerCase();
+    const isPassword = PASSWORD_KEY.test(keyLower);
+    let score: number;
+    if (isPassword) {
+      // Passwords can be low-entropy; an identifier-looking value (camelCase word) in code is a variable.
+      if (!quote && /^[a-z][A-Za-z]{2,30}$/.test(value)) return;
+      if (quote && /^[a-z]+(?: [a-z]+){2,}$/i.test(value)) return; // a phrase, e.g. a UI label
+      score = 0.85;
+      out.push({ type: 'PASSWORD', start: s, end: e, score, recognizer: 'secret:password_assignment', contextApplied: true });
+      return;
+    }
+    // Generic key names (key, api, token, secret…): the value must look random.
+    const generic = /^(?:key|api|auth|nonce|otp|mfa|salt|signature|cred)$/.test(keyLower);
+    if (value.length < 8) return;
+    const classes = charClasses(value);
+    const ent = shannonEntropy(value);
+    if (looksLikeUuid(value) && generic) return;
+    if (/^[a-z]+(?:[_\-][a-z]+)*$/.test(value)) return; // snake/kebab words: config names
+    if (/^[A-Za-z]+$/.test(value) && ent < 3.6) return;
+    if (classes < 2 || ent < (generic ? 3.0 : 2.5)) return;
+    score = generic ? 0.7 : 0.85;
+    out.push({ type: 'API_KEY', start: s, end: e, score, recognizer: `secret:${keyLower.replace(/[^a-z]/g, '_')}_assignment`, contextApplied: true });
+  });
+}
+
+// Stand-alone high-entropy tokens (no key name nearby): long, mixed classes, random-looking.
+const TOKEN_RE = /(?<![A-Za-z0-9_\-+\/=.~$|%])[A-Za-z0-9_\-+\/=.~$|%]{24,1024}/g;
+
+function findHighEntropy(text: string, out: Candidate[]): void {
+  eachMatch(TOKEN_RE, text, (m) => {
+    let tok = m[0];
+    let start = m.index;
+    // Strip punctuation that commonly wraps a token in prose or code.
+    while (tok.length && /[.\-|$%]/.test(tok[0])) { tok = tok.slice(1); start++; }
+    while (tok.length && /[.\-|$%]$/.test(tok)) tok = tok.slice(0, -1);
+    if (tok.length < 24) return;
+    if (looksLikeHash(tok) || looksLikeUuid(tok)) return;
+    if (/^[0-9a-f\-]+$/i.test(tok)) return; // hex ids, digests, UUID lists
+    if (/^(?:sha\d{1,3}|md5)-/i.test(tok)) return; // subresource integrity
+    if (tok.includes('/') && /^[A-Za-z0-9_.\-]{1,40}(?:\/[A-Za-z0-9_.\-]{1,40}){2,}$/.test(tok) && /\/[a-z]{3,}/.test(tok)) return; // paths
+    if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+){2,}\d{0,3}$/.test(tok)) return; // CamelCaseIdentifiers
+    if (/^[A-Za-z_]+(?:[._\-][A-Za-z_]+){2,}$/.test(tok)) return; // dotted.names, snake_names
+    const body = tok.replace(/=+$/, '');
+    const classes = charClasses(body.replace(/[^A-Za-z0-9]/g, ''));
+    const ent = shannonEntropy(body);
+    const digits = (body.match(/\d/g) ?? []).length;
+    if (classes < 3 || digits < 2) return;
+    if (ent < 4.0 || body.length < 24) return;
+    // Require few long lowercase words: real tokens rarely contain dictionary-like runs.
+    if (/[a-z]{12,}/.test(body)) return;
+    out.push({ type: 'API_KEY', start, end: start + tok.length, score: 0.6, recognizer: 'secret:high_entropy' });
+  });
+}
+
+export function findSecrets(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const p of VENDORS) {
+    if (p.hints && !p.hints.some((h) => text.includes(h))) continue;
+    eachMatch(p.re, text, (m) => {
+      out.push({ type: 'API_KEY', start: m.index, end: m.index + m[0].length, score: p.score, recognizer: `secret:${p.name}`, contextApplied: true });
+    });
+  }
+  findPem(text, out);
+  findUrlCredentials(text, out);
+  findAuthHeaders(text, out);
+  findKeyValues(text, out);
+  findHighEntropy(text, out);
+  return out;
+}

@@ -1,0 +1,201 @@
+/**
+ * Layer 1 recognizers for structured PII: email, phone (validated with libphonenumber-js), credit card
+ * (Luhn + issuer ranges), US SSN (SSA validity rules), IBAN (mod-97), IPv4/IPv6 (not version strings),
+ * passport / date of birth / medical record numbers (only with context).
+ *
+ * Every regex here is linear-time: repetitions are bounded, there are no nested unbounded quantifiers,
+ * and leading runs are anchored with a look-behind so a long run of digits, dots or letters is entered
+ * once, not at every position (the 1 MB adversarial test in test/gateway/compliance pins this).
+ */
+import { isIPv6 } from 'node:net';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { Candidate } from './candidate.js';
+import { eachMatch } from './candidate.js';
+import { cardIssuer, ibanValid, ibanCountryLength, ssnValid } from '../validators.js';
+
+const EMAIL_RE =
+  /(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{1,59})(?![A-Za-z0-9\-])/g;
+
+export function findEmails(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  if (text.indexOf('@') < 0) return out;
+  eachMatch(EMAIL_RE, text, (m) => {
+    const v = m[0];
+    // "user@2x.png" style asset names and decorators like @Component are not emails.
+    if (/\.(png|jpe?g|gif|svg|webp)$/i.test(v)) return;
+    out.push({ type: 'EMAIL', start: m.index, end: m.index + v.length, score: 0.9, recognizer: 'email' });
+  });
+  return out;
+}
+
+// Phone candidates: optional +country, optional (area), then either 7–15 plain digits or 2–6 groups with
+// a mandatory separator between groups (no optional separators between digit runs, so no ambiguity).
+const PHONE_RE =
+  /(?<![\w+.\-/:@])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{1,5}\)[ .\-]?)?(?:\d{7,15}|\d{1,8}(?:[ .\-]\d{1,8}){1,5})(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.\-/:]\d)/g;
+const PHONE_REGIONS: CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'BR', 'IL', 'CN', 'JP', 'AU', 'NL', 'IT', 'ES', 'CA'];
+const DATE_LIKE = /^(?:\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4})$/;
+
+export function findPhones(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  eachMatch(PHONE_RE, text, (m) => {
+    const raw = m[0];
+    const start = m.index;
+    const digits = raw.replace(/\D/g, '');
+    const core = raw.replace(/[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$/, '');
+    const coreDigits = core.replace(/\D/g, '');
+    if (coreDigits.length < 7 || coreDigits.length > 15) return;
+    if (DATE_LIKE.test(core)) return;
+    // Dotted quads are IPs or versions, never phones.
+    if (/^\d{1,3}(?:\.\d{1,5}){2,3}$/.test(core)) return;
+    const hasPlus = raw.startsWith('+');
+    const formatted = /[ .\-()]/.test(core);
+    let score = 0;
+    if (hasPlus) {
+      const p = parsePhoneNumberFromString(core);
+      if (p?.isValid()) score = 0.85;
+      else if (p?.isPossible()) score = 0.6;
+    } else {
+      for (const region of PHONE_REGIONS) {
+        const p = parsePhoneNumberFromString(core, region);
+        if (p?.isValid()) {
+          score = region === 'US' ? (formatted ? 0.75 : 0.5) : formatted ? 0.6 : 0.4;
+          break;
+        }
+      }
+    }
+    // A separated 7–15 digit group that no region validates is still phone-shaped (local numbers,
+    // unknown plans): report it only with a phone word nearby.
+    if (score === 0 && formatted && !/^\d{3}-\d{2}-\d{4}$/.test(core)) score = 0.35;
+    if (score === 0) return;
+    const needsContext = score < 0.5;
+    void digits;
+    out.push({ type: 'PHONE', start, end: start + raw.length, score, recognizer: 'phone', needsContext });
+  });
+  return out;
+}
+
+const CARD_RE = /(?<![\d\-.])\d(?:[ \-]?\d){11,18}(?![\d]|[.\-]\d)/g;
+
+export function findCards(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  eachMatch(CARD_RE, text, (m) => {
+    const raw = m[0];
+    const digits = raw.replace(/\D/g, '');
+    // Separators, if any, must be consistent (all spaces or all dashes).
+    if (/ /.test(raw) && /-/.test(raw)) return;
+    const issuer = cardIssuer(digits);
+    if (!issuer) return;
+    out.push({ type: 'CREDIT_CARD', start: m.index, end: m.index + raw.length, score: 0.9, recognizer: `credit_card:${issuer}` });
+  });
+  return out;
+}
+
+const SSN_RE = /(?<![\d\-.])(\d{3})([\- .]?)(\d{2})\2(\d{4})(?![\d]|[\-.]\d)/g;
+
+export function findSsns(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  eachMatch(SSN_RE, text, (m) => {
+    const [raw, area, sep, group, serial] = m;
+    if (!ssnValid(area, group, serial)) return;
+    // 3-2-4 with dashes is the canonical form; dots, spaces or no separator need an SSN word nearby.
+    const score = sep === '-' ? 0.6 : sep === '' ? 0.3 : 0.4;
+    out.push({ type: 'SSN', start: m.index, end: m.index + raw.length, score, recognizer: 'ssn', needsContext: sep !== '-' });
+  });
+  return out;
+}
+
+const IBAN_RE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,8}(?:[ ]?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])/g;
+
+export function findIbans(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  eachMatch(IBAN_RE, text, (m) => {
+    const raw = m[0];
+    const cc = raw.slice(0, 2).toUpperCase();
+    const len = ibanCountryLength(cc);
+    if (!len) return;
+    // Take exactly `len` alphanumerics (the regex may have swallowed a following short word).
+    let n = 0;
+    let i = 0;
+    for (; i < raw.length && n < len; i++) if (raw[i] !== ' ') n++;
+    if (n < len) return;
+    const end = m.index + i;
+    if (end < text.length && /[A-Za-z0-9]/.test(text[end])) return;
+    const compact = raw.slice(0, i).replace(/ /g, '').toUpperCase();
+    if (!ibanValid(compact)) return;
+    out.push({ type: 'IBAN', start: m.index, end, score: 0.9, recognizer: 'iban' });
+  });
+  return out;
+}
+
+const IPV4_RE = /(?<![\w.\-:/])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w\-]|\.\d)(?::\d{1,5})?/g;
+const VERSION_BEFORE = /(?:version|ver|release|build|v|sdk|os|rev|tag|@)["'\s:=]{0,4}$/i;
+
+export function findIps(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  eachMatch(IPV4_RE, text, (m) => {
+    const raw = m[0].replace(/:\d{1,5}$/, '');
+    const before = text.slice(Math.max(0, m.index - 14), m.index);
+    // "version": "1.2.3.4", v1.2.3.4, build 10.0.19041.1 — version strings, not addresses.
+    if (VERSION_BEFORE.test(before)) return;
+    const special = raw === '0.0.0.0' || raw.startsWith('127.') || raw === '255.255.255.255';
+    out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + raw.length, score: special ? 0.3 : 0.7, recognizer: 'ipv4', needsContext: special });
+  });
+  if (text.indexOf(':') >= 0) {
+    eachMatch(IPV6_RE, text, (m) => {
+      let raw = m[0];
+      const zone = raw.indexOf('%');
+      const addr = zone >= 0 ? raw.slice(0, zone) : raw;
+      if ((addr.match(/:/g) ?? []).length < 2) return;
+      if (!isIPv6(addr)) {
+        // A trailing ':' (end of a sentence "at fe80::1:") or a port suffix is not part of the address.
+        return;
+      }
+      const loop = addr === '::' || addr === '::1';
+      // Something like "a::b" in prose or code (C++ scopes) needs digits or enough groups to be an address.
+      if (!loop && !/\d/.test(addr) && addr.split(':').filter(Boolean).length < 3) return;
+      raw = raw.replace(/[:]+$/, (s) => (isIPv6(raw) ? s : ''));
+      out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + raw.length, score: loop ? 0.35 : 0.75, recognizer: 'ipv6', needsContext: loop });
+    });
+  }
+  return out;
+}
+
+const IPV6_RE = /(?<![\w:.\-])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}(?:\.\d{1,3}){0,3}(?:%[A-Za-z0-9]{1,15})?(?![\w:])/g;
+
+// Passport numbers: 1–2 letters + 6–8 digits, or 8–9 digits. Reported only with passport context.
+const PASSPORT_RE = /(?<![\w\-])(?:[A-Za-z]{1,2}\d{6,8}|\d{8,9})(?![\w\-])/g;
+
+export function findPassports(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  eachMatch(PASSPORT_RE, text, (m) => {
+    out.push({ type: 'PASSPORT', start: m.index, end: m.index + m[0].length, score: 0.2, recognizer: 'passport', needsContext: true });
+  });
+  return out;
+}
+
+// Dates: 3/23/1940, 1940-03-23, 23.03.1940, March 23, 1940, 23 March 1940. DOB only with birth context.
+const MONTHS = 'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?';
+const DATE_RE = new RegExp(
+  `(?<![\\w/.\\-])(?:\\d{1,2}[/.\\-]\\d{1,2}[/.\\-](?:19|20)?\\d{2}|(?:19|20)\\d{2}-\\d{1,2}-\\d{1,2}|(?:${MONTHS})\\.? \\d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:${MONTHS}),? (?:19|20)\\d{2})(?![\\w/]|[.\\-]\\d)`,
+  'gi',
+);
+
+export function findDates(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  eachMatch(DATE_RE, text, (m) => {
+    out.push({ type: 'DATE_OF_BIRTH', start: m.index, end: m.index + m[0].length, score: 0.15, recognizer: 'date_of_birth', needsContext: true });
+  });
+  return out;
+}
+
+// Medical record numbers: optional MRN- prefix and 6–10 digits/letters; only with medical context.
+const MRN_RE = /(?<![\w\-])(?:MRN[\-: #]{0,3})?[A-Z]{0,3}\d{6,10}(?![\w\-])/g;
+
+export function findMrns(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  eachMatch(MRN_RE, text, (m) => {
+    const prefixed = /^MRN/i.test(m[0]);
+    out.push({ type: 'MRN', start: m.index, end: m.index + m[0].length, score: prefixed ? 0.6 : 0.2, recognizer: 'mrn', needsContext: !prefixed });
+  });
+  return out;
+}

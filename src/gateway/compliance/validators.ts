@@ -1,0 +1,143 @@
+/**
+ * Checksums and validity rules that turn pattern matches into findings: Luhn and card issuer ranges,
+ * US SSN area/group/serial rules, IBAN mod-97 with per-country lengths, Shannon entropy for tokens.
+ * Pure functions over strings; no regexes with unbounded repetition here.
+ */
+
+/** Luhn (mod 10) over the digits of `s` (non-digits ignored). */
+export function luhnValid(s: string): boolean {
+  let sum = 0;
+  let dbl = false;
+  let n = 0;
+  for (let i = s.length - 1; i >= 0; i--) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    let d = c - 48;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+    n++;
+  }
+  return n > 0 && sum % 10 === 0;
+}
+
+/** Issuer (IIN) ranges with their allowed lengths; a Luhn-valid number outside them is not a card. */
+const ISSUERS: Array<{ name: string; test: (d: string) => boolean; lengths: number[] }> = [
+  { name: 'visa', test: (d) => d[0] === '4', lengths: [13, 16, 19] },
+  { name: 'mastercard', test: (d) => inRange(d, 2, 51, 55) || inRange(d, 4, 2221, 2720), lengths: [16] },
+  { name: 'amex', test: (d) => d.startsWith('34') || d.startsWith('37'), lengths: [15] },
+  { name: 'diners', test: (d) => inRange(d, 3, 300, 305) || d.startsWith('36') || d.startsWith('38') || d.startsWith('39') || d.startsWith('309'), lengths: [14, 16, 19] },
+  { name: 'discover', test: (d) => d.startsWith('6011') || d.startsWith('65') || inRange(d, 3, 644, 649) || inRange(d, 6, 622126, 622925), lengths: [16, 19] },
+  { name: 'jcb', test: (d) => inRange(d, 4, 3528, 3589), lengths: [16, 17, 18, 19] },
+  { name: 'unionpay', test: (d) => d.startsWith('62') || d.startsWith('81'), lengths: [16, 17, 18, 19] },
+  { name: 'maestro', test: (d) => ['5018', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763', '5019', '6390'].some((p) => d.startsWith(p)) || d.startsWith('50') || inRange(d, 2, 56, 69), lengths: [12, 13, 14, 15, 16, 17, 18, 19] },
+  { name: 'mir', test: (d) => inRange(d, 4, 2200, 2204), lengths: [16, 17, 18, 19] },
+  { name: 'uatp', test: (d) => d[0] === '1', lengths: [15] },
+];
+
+function inRange(d: string, len: number, lo: number, hi: number): boolean {
+  const v = Number(d.slice(0, len));
+  return d.length >= len && v >= lo && v <= hi;
+}
+
+/** Returns the issuer name when `digits` (digits only) is a Luhn-valid number in a known range. */
+export function cardIssuer(digits: string): string | null {
+  if (digits.length < 12 || digits.length > 19) return null;
+  if (!luhnValid(digits)) return null;
+  // All-same digits (0000…, 1111…) pass Luhn for some lengths but are placeholders, not cards.
+  if (/^(\d)\1+$/.test(digits)) return null;
+  for (const is of ISSUERS) if (is.test(digits) && is.lengths.includes(digits.length)) return is.name;
+  return null;
+}
+
+/**
+ * US SSN rules (SSA): area not 000, 666 or 900–999; group not 00; serial not 0000; plus the
+ * well-known advertising numbers that were never issued.
+ */
+export function ssnValid(area: string, group: string, serial: string): boolean {
+  const a = Number(area);
+  if (area.length !== 3 || group.length !== 2 || serial.length !== 4) return false;
+  if (a === 0 || a === 666 || a >= 900) return false;
+  if (group === '00' || serial === '0000') return false;
+  const all = area + group + serial;
+  if (all === '078051120' || all === '219099999' || all === '123456789') return false;
+  if (/^(\d)\1{8}$/.test(all)) return false;
+  return true;
+}
+
+/** IBAN lengths by country (ISO 13616 registry). */
+const IBAN_LENGTHS: Record<string, number> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29, BY: 28, CH: 21,
+  CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FK: 18, FO: 18,
+  FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28, HN: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23,
+  IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, LY: 25, MC: 27,
+  MD: 24, ME: 22, MK: 19, MN: 20, MR: 27, MT: 31, MU: 30, NI: 28, NL: 18, NO: 15, OM: 23, PK: 24, PL: 28,
+  PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24, SC: 31, SD: 18, SE: 24, SI: 19, SK: 24, SM: 27,
+  SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
+  // Partner/experimental registries seen in the wild.
+  AO: 25, BF: 28, BJ: 28, CF: 27, CG: 27, CI: 28, CM: 27, CV: 25, DZ: 26, GA: 27, GQ: 27, GW: 25, IR: 26,
+  KM: 27, MA: 28, MG: 27, ML: 28, MZ: 25, NE: 28, SN: 28, TD: 27, TG: 28,
+};
+
+/** IBAN check: known country, right length, mod-97 == 1. `compact` is uppercase without spaces. */
+export function ibanValid(compact: string): boolean {
+  const cc = compact.slice(0, 2);
+  const len = IBAN_LENGTHS[cc];
+  if (!len || compact.length !== len) return false;
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(compact)) return false;
+  const re = compact.slice(4) + compact.slice(0, 4);
+  let rem = 0;
+  for (let i = 0; i < re.length; i++) {
+    const c = re.charCodeAt(i);
+    const v = c >= 65 ? c - 55 : c - 48;
+    rem = v >= 10 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
+  }
+  return rem === 1;
+}
+
+export function ibanCountryLength(cc: string): number | undefined {
+  return IBAN_LENGTHS[cc];
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (!s) return 0;
+  // Code units are enough for tokens (ASCII); a typed array avoids a Map per call.
+  const counts = new Uint16Array(65536 >> 0);
+  const seen: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (counts[c]++ === 0) seen.push(c);
+  }
+  let h = 0;
+  for (const c of seen) {
+    const p = counts[c] / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** Counts character classes present (lower, upper, digit, other). */
+export function charClasses(s: string): number {
+  let l = 0, u = 0, d = 0, o = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) l = 1;
+    else if (c >= 65 && c <= 90) u = 1;
+    else if (c >= 48 && c <= 57) d = 1;
+    else o = 1;
+  }
+  return l + u + d + o;
+}
+
+/** True for hex strings of hash lengths (md5/sha1/sha256/sha512, git ids): digests, not secrets by themselves. */
+export function looksLikeHash(s: string): boolean {
+  return /^[0-9a-f]+$/i.test(s) && [7, 8, 12, 32, 40, 56, 64, 96, 128].includes(s.length);
+}
+
+export function looksLikeUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}

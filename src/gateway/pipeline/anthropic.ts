@@ -1,0 +1,180 @@
+/**
+ * The native Anthropic Messages path (`/anthropic/v1/messages`): the body goes to Anthropic as-is (after
+ * the prompt compliance scan, which can block or redact its text), JSON responses come back unchanged
+ * and SSE streams are passed through byte for byte while the adapter's stream parser reads usage and
+ * the completion marker on the side. A stream that ends early gets an Anthropic `error` event appended.
+ */
+import { GatewayError } from '../errors.js';
+import type { AnthropicMessagesRequest, ChatMessage, ChatRequest, ContentPart, Gateway, PromptDecision, RequestContext, ResultMeta, Usage } from '../types.js';
+import { createEventSplitter } from '../providers/sse.js';
+import { baseMeta, finish, readJson, sendWithRetries, type Pipe } from './core.js';
+import { estimateUsage, normUsage, toGatewayError } from './chat.js';
+import { validateAnthropic } from './validate.js';
+import { auditPrompt, auditResponse } from './text.js';
+
+type Result = Awaited<ReturnType<Gateway['anthropicMessages']>>;
+
+interface Block {
+  type: string;
+  text?: string;
+  [k: string]: unknown;
+}
+
+/** The text of an Anthropic body as a ChatRequest, so the compliance layer can scan it. */
+function chatView(body: AnthropicMessagesRequest): ChatRequest {
+  const messages: ChatMessage[] = [];
+  const sys = body.system;
+  if (typeof sys === 'string') messages.push({ role: 'system', content: sys });
+  else if (Array.isArray(sys)) messages.push({ role: 'system', content: textParts(sys as Block[]) });
+  for (const m of body.messages as Array<{ role: string; content: unknown }>) {
+    const role = m.role === 'assistant' ? 'assistant' : 'user';
+    messages.push({ role, content: typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? textParts(m.content as Block[]) : '' });
+  }
+  return { model: body.model, messages };
+}
+
+function textParts(blocks: Block[]): ContentPart[] {
+  return blocks.filter((b) => b && b.type === 'text' && typeof b.text === 'string').map((b) => ({ type: 'text', text: b.text as string }));
+}
+
+/** Writes redacted text back into the Anthropic body (same order of messages and text blocks). */
+function applyRedaction(body: AnthropicMessagesRequest, red: ChatRequest): AnthropicMessagesRequest {
+  const out: AnthropicMessagesRequest = { ...body };
+  let i = 0;
+  const put = (orig: unknown, repl: ChatMessage | undefined): unknown => {
+    if (!repl) return orig;
+    if (typeof orig === 'string') return typeof repl.content === 'string' ? repl.content : orig;
+    if (!Array.isArray(orig) || !Array.isArray(repl.content)) return orig;
+    const texts = repl.content.filter((p) => p.type === 'text') as Array<{ text: string }>;
+    let k = 0;
+    return (orig as Block[]).map((b) => (b && b.type === 'text' && typeof b.text === 'string' && k < texts.length ? { ...b, text: texts[k++].text } : b));
+  };
+  if (body.system !== undefined && (typeof body.system === 'string' || Array.isArray(body.system))) out.system = put(body.system, red.messages[i++]);
+  out.messages = (body.messages as Array<{ role: string; content: unknown }>).map((m) => ({ ...m, content: put(m.content, red.messages[i++]) }));
+  return out;
+}
+
+export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest, ctx: RequestContext): Promise<Result> {
+  const meta = baseMeta(ctx, typeof body?.model === 'string' ? body.model : '');
+  let waited = 0;
+  let decision: PromptDecision | null = null;
+  let view: ChatRequest | null = null;
+  let streaming = false;
+  p.metrics.begin();
+  try {
+    validateAnthropic(body);
+    streaming = body.stream === true;
+    const t = p.router.plan(body.model).targets[0];
+    if (t.provider !== 'anthropic') {
+      throw new GatewayError('invalid_request', `The /anthropic/v1/messages path serves Anthropic models only; "${body.model}" routes to ${t.provider}. Use /v1/chat/completions for other providers.`, {
+        details: { param: 'model' },
+      });
+    }
+    meta.provider = t.provider;
+    meta.model = t.model;
+    meta.routingReason = `provider:${t.provider}`;
+    const adapter = p.adapter('anthropic');
+    if (!adapter.buildAnthropicMessages) throw new GatewayError('unsupported_operation', 'The native Anthropic path is not available in this build.', { provider: 'anthropic' });
+    let send: AnthropicMessagesRequest = { ...body, model: t.model };
+    view = chatView(send);
+    if (p.compliance && p.config.compliance.enabled) {
+      decision = await p.compliance.scanPrompt(view, ctx);
+      meta.compliance = decision.summary;
+      if (decision.action === 'block') {
+        throw new GatewayError('compliance_blocked', decision.explanation ?? 'The prompt was blocked by the compliance policy because it contains sensitive data. Remove it and try again.', {
+          details: { compliance: decision.summary },
+        });
+      }
+      if (decision.action === 'redact') send = applyRedaction(send, decision.request);
+    }
+    const up = adapter.buildAnthropicMessages(send as Record<string, unknown>, p.settings(adapter));
+    const r = await sendWithRetries(p, adapter, up, ctx);
+    meta.attempts = r.attempts;
+    waited = r.waitedMs;
+    const mode = p.config.audit.storePrompts;
+
+    if (!streaming) {
+      const tb = p.clock.now();
+      const json = await readJson(r.res, adapter);
+      waited += p.clock.now() - tb;
+      let text = '';
+      try {
+        const parsed = adapter.parseChat(json, t.model);
+        meta.usage = parsed.usage ? normUsage(parsed.usage) : estimateUsage(view, '');
+        meta.model = parsed.model || t.model;
+        text = typeof parsed.choices[0]?.message.content === 'string' ? (parsed.choices[0].message.content as string) : '';
+      } catch {
+        meta.usage = estimateUsage(view, '');
+      }
+      meta.costUsd = p.cost(t.provider, t.model, meta.usage);
+      p.health.success(t.provider, waited);
+      p.router.succeeded(t.provider);
+      meta.latencyMs = p.clock.now() - ctx.startedAt;
+      meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
+      finish(p, { op: 'anthropic_messages', ctx, meta, streamed: false, promptText: auditPrompt(mode, view, decision), responseText: auditResponse(mode, text || null, p.compliance) });
+      p.metrics.end();
+      return { status: r.res.status, body: json, meta };
+    }
+
+    const parser = adapter.createStreamParser(t.model, ctx.requestId);
+    const splitter = createEventSplitter('sse');
+    let resolveMeta!: (m: ResultMeta) => void;
+    let rejectMeta!: (e: unknown) => void;
+    const metaP = new Promise<ResultMeta>((a, b) => {
+      resolveMeta = a;
+      rejectMeta = b;
+    });
+    metaP.catch(() => undefined);
+    const prepMs = p.clock.now() - ctx.startedAt - waited;
+    const res = r.res;
+    const v = view;
+    const dec = decision;
+    async function* gen(): AsyncGenerator<Uint8Array> {
+      let ok = false;
+      let failure: GatewayError | undefined;
+      let text = '';
+      let procMs = 0;
+      try {
+        try {
+          for await (const bytes of res.body) {
+            const t0 = p.clock.now();
+            // Parse on the side for usage and the end marker; the bytes go out untouched.
+            for (const ev of splitter.push(bytes)) for (const ch of parser.push(ev)) for (const c of ch.choices) if (typeof c.delta.content === 'string') text += c.delta.content;
+            procMs += p.clock.now() - t0;
+            yield bytes;
+          }
+          for (const ev of splitter.end()) parser.push(ev);
+          parser.end();
+          ok = true;
+        } catch (e) {
+          failure = toGatewayError(e);
+          if (failure.code !== 'aborted') {
+            const err = { type: 'error', error: { type: failure.code === 'upstream_timeout' ? 'timeout_error' : 'api_error', message: failure.message } };
+            yield new TextEncoder().encode(`event: error\ndata: ${JSON.stringify(err)}\n\n`);
+          }
+        }
+      } finally {
+        const u: Usage | undefined = parser.usage();
+        meta.usage = u ? normUsage(u) : estimateUsage(v, text);
+        meta.costUsd = p.cost(t.provider, t.model, meta.usage);
+        meta.latencyMs = p.clock.now() - ctx.startedAt;
+        meta.gatewayMs = prepMs + procMs;
+        const err = ok ? undefined : (failure ?? new GatewayError('aborted', 'The client disconnected before the stream finished.', { provider: t.provider }));
+        if (ok) p.health.success(t.provider, meta.latencyMs);
+        else if (err && err.code !== 'aborted') p.health.failure(t.provider);
+        finish(p, { op: 'anthropic_messages', ctx, meta, streamed: true, error: err, promptText: auditPrompt(mode, v, dec), responseText: auditResponse(mode, text || null, p.compliance) });
+        if (err) rejectMeta(err);
+        else resolveMeta(meta);
+        p.metrics.end();
+      }
+    }
+    return { stream: { [Symbol.asyncIterator]: () => gen() }, meta: metaP };
+  } catch (e) {
+    const err = toGatewayError(e);
+    meta.latencyMs = p.clock.now() - ctx.startedAt;
+    meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
+    finish(p, { op: 'anthropic_messages', ctx, meta, streamed: streaming, error: err, promptText: view ? auditPrompt(p.config.audit.storePrompts, view, decision) : null, responseText: null });
+    p.metrics.end();
+    throw err;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The chat pipeline (non-streaming) and the preparation it shares with streams: validate → compliance
+ * prompt scan (block / redact) → route plan → cache lookup → upstream with retries → fallback chain →
+ * response compliance → cache store → audit + metrics → ResultMeta.
+ */
+import { GatewayError, isGatewayError } from '../errors.js';
+import type { ChatRequest, ChatResponse, ChatResult, ComplianceSummary, PromptDecision, RequestContext, ResultMeta, Usage, CacheLookup } from '../types.js';
+import type { Plan, Target } from '../routing/router.js';
+import { auditFlushed, baseMeta, finish, readJson, sendWithRetries, shouldFallback, type Pipe } from './core.js';
+import { validateChat } from './validate.js';
+import { auditPrompt, auditResponse, lastUserText, messageText, responseText } from './text.js';
+
+export interface Prepared {
+  req: ChatRequest;
+  /** What goes upstream (redacted when the policy says so). */
+  sendReq: ChatRequest;
+  decision: PromptDecision | null;
+  plan: Plan;
+  meta: ResultMeta;
+  hit: CacheLookup | null;
+}
+
+/** Validation, prompt compliance, routing plan and cache lookup. Failures are audited by the caller. */
+export async function prepareChat(p: Pipe, req: ChatRequest, ctx: RequestContext, meta: ResultMeta): Promise<Prepared> {
+  validateChat(req);
+  meta.model = req.model;
+  let decision: PromptDecision | null = null;
+  let sendReq = req;
+  if (p.compliance && p.config.compliance.enabled) {
+    decision = await p.compliance.scanPrompt(req, ctx);
+    meta.compliance = decision.summary;
+    if (decision.action === 'block') {
+      throw new GatewayError(
+        'compliance_blocked',
+        decision.explanation ?? 'The prompt was blocked by the compliance policy because it contains sensitive data. Remove it and try again.',
+        { details: { compliance: decision.summary } },
+      );
+    }
+    sendReq = decision.request;
+  }
+  const plan = p.router.plan(sendReq.model);
+  meta.provider = plan.targets[0].provider;
+  meta.routingStrategy = plan.strategy;
+  let hit: CacheLookup | null = null;
+  if (p.cache && p.config.cache.enabled && ctx.cacheMode !== 'off') {
+    try {
+      hit = await p.cache.lookup(sendReq, plan.targets[0].provider, ctx);
+      if (!hit) p.cache.recordMiss();
+    } catch (e) {
+      // A broken cache must never fail a request; it becomes a miss.
+      p.logger.warn('cache lookup failed', { error: (e as Error).message });
+      hit = null;
+    }
+  }
+  return { req, sendReq, decision, plan, meta, hit };
+}
+
+/** Meta for a cache hit: no upstream, no cost, routing "cache". */
+export function hitMeta(meta: ResultMeta, hit: CacheLookup): void {
+  meta.cached = true;
+  meta.cacheHitType = hit.hitType;
+  meta.cacheTier = hit.tier;
+  meta.model = hit.response.model || meta.model;
+  meta.usage = hit.response.usage ? { ...hit.response.usage } : { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  meta.costUsd = 0;
+  meta.routingStrategy = 'cache';
+  meta.routingReason = `cache_hit:tier=${hit.tier}`;
+  meta.attempts = 0;
+}
+
+export function routingReason(t: Target): string {
+  return t.reason === 'primary' ? `provider:${t.provider}` : `provider:${t.provider} (${t.reason})`;
+}
+
+/** Rough token estimate for providers that report no usage (4 characters per token). */
+export function estimateUsage(req: ChatRequest, completion: string): Usage {
+  let chars = 0;
+  for (const m of req.messages) chars += messageText(m).length;
+  const prompt = Math.ceil(chars / 4);
+  const comp = Math.ceil(completion.length / 4);
+  return { prompt_tokens: prompt, completion_tokens: comp, total_tokens: prompt + comp };
+}
+
+export function mergeFindings(summary: ComplianceSummary | undefined, findings: ComplianceSummary['violations']): ComplianceSummary | undefined {
+  if (!findings.length) return summary;
+  const base: ComplianceSummary = summary ?? { status: 'compliant', action: 'allow', redactedByType: {}, violations: [] };
+  return { ...base, status: 'violated', violations: [...base.violations, ...findings.map((f) => ({ ...f, recognizer: f.recognizer || 'response' }))] };
+}
+
+/** Applies response-side compliance (scan + restore of reversible placeholders) to a full response. */
+export function complyResponse(p: Pipe, ctx: RequestContext, decision: PromptDecision | null, res: ChatResponse): { res: ChatResponse; findings: ComplianceSummary['violations'] } {
+  const scan = !!p.compliance && p.config.compliance.enabled && p.config.compliance.scanResponses;
+  const restore = decision?.restore;
+  const findings: ComplianceSummary['violations'] = [];
+  if (!scan && !restore) return { res, findings };
+  const choices = res.choices.map((c) => {
+    if (typeof c.message.content !== 'string') return c;
+    let text = c.message.content;
+    if (scan) {
+      const sc = p.compliance!.responseScanner(ctx, restore);
+      text = sc.push(text) + sc.flush();
+      findings.push(...sc.findings());
+    } else if (restore) {
+      text = restore(text);
+    }
+    return { ...c, message: { ...c.message, content: text } };
+  });
+  return { res: { ...res, choices }, findings };
+}
+
+export async function runChat(p: Pipe, req: ChatRequest, ctx: RequestContext): Promise<ChatResult> {
+  const start = ctx.startedAt;
+  const meta = baseMeta(ctx, typeof req?.model === 'string' ? req.model : '');
+  let prep: Prepared | null = null;
+  let waited = 0;
+  p.metrics.begin();
+  try {
+    prep = await prepareChat(p, req, ctx, meta);
+    let response: ChatResponse;
+    let upstreamRes: ChatResponse | null = null;
+    let target: Target | null = null;
+    if (prep.hit) {
+      hitMeta(meta, prep.hit);
+      response = prep.hit.response;
+    } else {
+      const r = await callChat(p, prep, ctx);
+      waited = r.waited;
+      upstreamRes = r.response;
+      response = r.response;
+      target = r.target;
+      meta.provider = target.provider;
+      meta.model = response.model || target.model;
+      meta.attempts = r.attempts;
+      meta.routingReason = routingReason(target);
+      meta.usage = response.usage ? normUsage(response.usage) : estimateUsage(prep.sendReq, responseText(response));
+      meta.costUsd = p.cost(target.provider, target.model, meta.usage);
+    }
+    const c = complyResponse(p, ctx, prep.decision, response);
+    response = c.res;
+    meta.compliance = mergeFindings(meta.compliance, c.findings);
+    if (upstreamRes && target && p.cache && p.config.cache.enabled && ctx.cacheMode !== 'off' && ctx.cacheMode !== 'no-store') {
+      try {
+        // The cache keeps what the provider said for the (possibly redacted) request; restore and
+        // response redaction run again on every hit, so no restored original ever lands in the cache.
+        p.cache.store(prep.sendReq, prep.plan.targets[0].provider, upstreamRes, ctx, meta.costUsd);
+      } catch (e) {
+        p.logger.warn('cache store failed', { error: (e as Error).message });
+      }
+    }
+    meta.latencyMs = p.clock.now() - start;
+    meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
+    const mode = p.config.audit.storePrompts;
+    finish(p, {
+      op: 'chat',
+      ctx,
+      meta,
+      streamed: false,
+      promptText: auditPrompt(mode, req, prep.decision),
+      responseText: auditResponse(mode, responseText(response), p.compliance),
+      cacheQuery: prep.hit ? (prep.hit.matchedQuery ?? lastUserText(prep.sendReq)) : null,
+    });
+    await auditFlushed(p);
+    return { response, meta };
+  } catch (e) {
+    const err = toGatewayError(e);
+    meta.latencyMs = p.clock.now() - start;
+    meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
+    finish(p, {
+      op: 'chat',
+      ctx,
+      meta,
+      streamed: false,
+      error: err,
+      promptText: prep || isChat(req) ? auditPrompt(p.config.audit.storePrompts, isChat(req) ? req : null, prep?.decision ?? null) : null,
+      responseText: null,
+    });
+    await auditFlushed(p);
+    throw err;
+  } finally {
+    p.metrics.end();
+  }
+}
+
+function isChat(req: unknown): req is ChatRequest {
+  return typeof req === 'object' && req !== null && Array.isArray((req as ChatRequest).messages) && (req as ChatRequest).messages.every((m) => typeof m === 'object' && m !== null);
+}
+
+/** Tries each target of the plan in order (retries inside each), returning the first success. */
+async function callChat(p: Pipe, prep: Prepared, ctx: RequestContext): Promise<{ response: ChatResponse; target: Target; attempts: number; waited: number }> {
+  const targets = prep.plan.targets;
+  let attempts = 0;
+  let waited = 0;
+  const req = prep.sendReq.stream ? { ...prep.sendReq, stream: false } : prep.sendReq;
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i];
+    try {
+      const adapter = p.adapter(t.provider);
+      if (!adapter.operations.has('chat')) {
+        throw new GatewayError('unsupported_operation', `${adapter.displayName} does not support chat completions.`, { provider: t.provider });
+      }
+      const up = adapter.buildChat(req, t.model, p.settings(adapter));
+      const r = await sendWithRetries(p, adapter, up, ctx);
+      attempts += r.attempts;
+      const tb = p.clock.now();
+      const body = await readJson(r.res, adapter);
+      const bodyMs = p.clock.now() - tb;
+      waited += r.waitedMs + bodyMs;
+      const response = adapter.parseChat(body, t.model);
+      p.health.success(t.provider, r.waitedMs + bodyMs);
+      p.router.succeeded(t.provider);
+      return { response, target: t, attempts, waited };
+    } catch (e) {
+      const err = toGatewayError(e);
+      attempts += (err as { attempts?: number }).attempts ?? 1;
+      if (err.code === 'aborted') throw err;
+      p.router.failed(t.provider, t.model, err.message);
+      if (i < targets.length - 1 && shouldFallback(p, err)) {
+        p.logger.info('falling back to the next provider', { from: `${t.provider}/${t.model}`, to: `${targets[i + 1].provider}/${targets[i + 1].model}`, code: err.code });
+        continue;
+      }
+      throw err;
+    }
+  }
+  throw new GatewayError('internal', 'No route was tried.');
+}
+
+export function normUsage(u: Usage): Usage {
+  const prompt = u.prompt_tokens ?? 0;
+  const completion = u.completion_tokens ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: u.total_tokens ?? prompt + completion };
+}
+
+export function toGatewayError(e: unknown): GatewayError {
+  if (isGatewayError(e)) return e;
+  return new GatewayError('internal', `Internal gateway error: ${(e as Error)?.message ?? String(e)}. Please report it with the request id.`, { cause: e });
+}

@@ -1,0 +1,225 @@
+/**
+ * The non-chat operations: embeddings, rerank, images, audio transcription and speech, and the model
+ * list across configured providers. Same shape as chat: resolve → adapter → upstream with retries →
+ * parse → audit + metrics (no cache or fallback: fallback chains are defined for chat models).
+ */
+import { setMaxListeners } from 'node:events';
+import { GatewayError } from '../errors.js';
+import type {
+  BinaryResponse,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  ImageRequest,
+  ImageResponse,
+  ModelInfo,
+  RequestContext,
+  RerankRequest,
+  RerankResponse,
+  SpeechRequest,
+  TranscriptionRequest,
+  TranscriptionResponse,
+  Usage,
+} from '../types.js';
+import type { Operation, ProviderAdapter, UpstreamRequest } from '../providers/types.js';
+import type { UpstreamResponse } from '../upstream/client.js';
+import { listAdapters } from '../providers/index.js';
+import { isProviderConfigured } from '../providers/settings.js';
+import { auditFlushed, baseMeta, finish, readJson, sendWithRetries, type Pipe } from './core.js';
+import { toGatewayError } from './chat.js';
+import { validateEmbeddings, validateImages, validateRerank, validateSpeech, validateTranscription } from './validate.js';
+
+interface OpSpec<Req, Res> {
+  op: Operation;
+  label: string;
+  validate(req: unknown): asserts req is Req;
+  build(a: ProviderAdapter): ((req: Req, model: string, s: ReturnType<Pipe['settings']>) => UpstreamRequest) | undefined;
+  parse(a: ProviderAdapter, res: UpstreamResponse, model: string): Promise<Res>;
+  usage?(res: Res): Usage;
+  promptText?(req: Req): string | null;
+}
+
+async function runOp<Req extends { model: string }, Res>(p: Pipe, spec: OpSpec<Req, Res>, req: Req, ctx: RequestContext): Promise<Res> {
+  const meta = baseMeta(ctx, typeof (req as { model?: unknown })?.model === 'string' ? req.model : '');
+  let waited = 0;
+  p.metrics.begin();
+  try {
+    spec.validate(req);
+    const { provider, model } = p.router.plan(req.model).targets[0];
+    meta.provider = provider;
+    meta.model = model;
+    meta.routingReason = `provider:${provider}`;
+    const adapter = p.adapter(provider);
+    const build = spec.build(adapter);
+    if (!adapter.operations.has(spec.op) || !build) {
+      throw new GatewayError('unsupported_operation', `${adapter.displayName} does not support ${spec.label}. Use a model from a provider that does (see docs/providers.md).`, { provider });
+    }
+    const up = build.call(adapter, req, model, p.settings(adapter));
+    const r = await sendWithRetries(p, adapter, up, ctx);
+    meta.attempts = r.attempts;
+    const tb = p.clock.now();
+    const res = await spec.parse(adapter, r.res, model);
+    waited = r.waitedMs + (p.clock.now() - tb);
+    p.health.success(provider, waited);
+    if (spec.usage) {
+      meta.usage = spec.usage(res);
+      meta.costUsd = p.cost(provider, model, meta.usage);
+    }
+    meta.latencyMs = p.clock.now() - ctx.startedAt;
+    meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
+    finish(p, { op: spec.op, ctx, meta, streamed: false, promptText: auditText(p, spec, req), responseText: null });
+    await auditFlushed(p);
+    return res;
+  } catch (e) {
+    const err = toGatewayError(e);
+    meta.latencyMs = p.clock.now() - ctx.startedAt;
+    meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
+    finish(p, { op: spec.op, ctx, meta, streamed: false, error: err, promptText: null, responseText: null });
+    await auditFlushed(p);
+    throw err;
+  } finally {
+    p.metrics.end();
+  }
+}
+
+function auditText<Req>(p: Pipe, spec: OpSpec<Req, unknown>, req: Req): string | null {
+  // Non-chat inputs are only stored in full mode: there is no redacted form of them.
+  if (p.config.audit.storePrompts !== 'full' || !spec.promptText) return null;
+  return spec.promptText(req);
+}
+
+const json = async (a: ProviderAdapter, res: UpstreamResponse) => readJson(res, a);
+
+export function embeddings(p: Pipe, req: EmbeddingRequest, ctx: RequestContext): Promise<EmbeddingResponse> {
+  return runOp(
+    p,
+    {
+      op: 'embeddings',
+      label: 'embeddings',
+      validate: validateEmbeddings,
+      build: (a) => a.buildEmbeddings,
+      parse: async (a, res, model) => a.parseEmbeddings!(await json(a, res), model),
+      usage: (r) => ({ prompt_tokens: r.usage.prompt_tokens, completion_tokens: 0, total_tokens: r.usage.total_tokens }),
+      promptText: (r) => (typeof r.input === 'string' ? r.input : JSON.stringify(r.input)),
+    },
+    req,
+    ctx,
+  );
+}
+
+export function rerank(p: Pipe, req: RerankRequest, ctx: RequestContext): Promise<RerankResponse> {
+  return runOp(
+    p,
+    {
+      op: 'rerank',
+      label: 'rerank',
+      validate: validateRerank,
+      build: (a) => a.buildRerank,
+      parse: async (a, res, model) => a.parseRerank!(await json(a, res), model),
+      usage: (r) => ({ prompt_tokens: r.usage?.total_tokens ?? 0, completion_tokens: 0, total_tokens: r.usage?.total_tokens ?? 0 }),
+      promptText: (r) => r.query,
+    },
+    req,
+    ctx,
+  );
+}
+
+export function images(p: Pipe, req: ImageRequest, ctx: RequestContext): Promise<ImageResponse> {
+  return runOp(
+    p,
+    {
+      op: 'images',
+      label: 'image generation',
+      validate: validateImages,
+      build: (a) => a.buildImages,
+      parse: async (a, res) => a.parseImages!(await json(a, res)),
+      promptText: (r) => r.prompt,
+    },
+    req,
+    ctx,
+  );
+}
+
+export function transcription(p: Pipe, req: TranscriptionRequest, ctx: RequestContext): Promise<TranscriptionResponse> {
+  return runOp(
+    p,
+    {
+      op: 'transcription',
+      label: 'audio transcription',
+      validate: validateTranscription,
+      build: (a) => a.buildTranscription,
+      parse: async (a, res) => {
+        const ct = String(res.headers['content-type'] ?? '');
+        const text = await res.text();
+        return a.parseTranscription!(text, ct);
+      },
+    },
+    req,
+    ctx,
+  );
+}
+
+export function speech(p: Pipe, req: SpeechRequest, ctx: RequestContext): Promise<BinaryResponse> {
+  return runOp(
+    p,
+    {
+      op: 'speech',
+      label: 'text to speech',
+      validate: validateSpeech,
+      build: (a) => a.buildSpeech,
+      parse: async (_a, res) => ({ data: await res.bytes(), contentType: String(res.headers['content-type'] ?? 'audio/mpeg') }),
+      promptText: (r) => r.input,
+    },
+    req,
+    ctx,
+  );
+}
+
+/**
+ * Models across every configured provider, fetched in parallel. A provider that fails to answer is
+ * skipped (and logged) so one outage does not empty the list; if every configured provider fails, the
+ * first error is returned.
+ */
+export async function listModels(p: Pipe, ctx: RequestContext): Promise<ModelInfo[]> {
+  const configured = configuredAdapters(p).filter((a) => a.operations.has('models') && a.buildListModels && a.parseListModels);
+  // One abort listener per provider call on the same signal is expected here, not a leak.
+  setMaxListeners(Math.max(20, configured.length * 2), ctx.signal);
+  const results = await Promise.allSettled(
+    configured.map(async (a) => {
+      const up = a.buildListModels!(p.settings(a));
+      const r = await sendWithRetries(p, a, up, ctx);
+      return a.parseListModels!(await readJson(r.res, a));
+    }),
+  );
+  const out: ModelInfo[] = [];
+  const seen = new Set<string>();
+  let firstErr: unknown;
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') {
+      for (const m of r.value) {
+        if (seen.has(m.id)) continue;
+        seen.add(m.id);
+        out.push(m.provider ? m : { ...m, provider: configured[i].id });
+      }
+    } else {
+      firstErr ??= r.reason;
+      p.logger.warn('listing models failed', { provider: configured[i].id, error: (r.reason as Error)?.message });
+    }
+  });
+  if (!out.length && firstErr) throw toGatewayError(firstErr);
+  return out;
+}
+
+/**
+ * Providers a request could reach: a key is present, or no key is needed and the base URL was set
+ * explicitly (a local server we were told about), and the config does not disable it.
+ */
+export function configuredAdapters(p: Pipe): ProviderAdapter[] {
+  return listAdapters().filter((a) => {
+    const o = p.config.providers[a.id];
+    if (o?.enabled === false) return false;
+    const s = p.settings(a);
+    if (!isProviderConfigured(a, s)) return false;
+    if (!s.apiKey && a.keyOptional) return s.baseUrl !== a.defaultBaseUrl.replace(/\/+$/, '') || o?.enabled === true;
+    return true;
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * The upstream HTTP client: one undici `Agent` (a keep-alive `Pool` per origin) with the configured
+ * connect / headers / body timeouts. It only moves bytes and maps transport failures to GatewayError;
+ * retries, fallback and parsing live in the pipeline. Injectable through `createGateway({ upstream })`.
+ */
+import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { GatewayError, isGatewayError } from '../errors.js';
+import type { TimeoutConfig } from '../config.js';
+import type { UpstreamRequest } from '../providers/types.js';
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Raw body bytes; iteration errors are already mapped to GatewayError. */
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  bytes(): Promise<Uint8Array>;
+  /** Discards the rest of the body so the connection can be reused. */
+  dump(): Promise<void>;
+}
+
+export interface Upstream {
+  send(req: UpstreamRequest, signal: AbortSignal, provider?: string): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+export interface UpstreamOptions {
+  timeouts: TimeoutConfig;
+  /** Max sockets per origin (undefined = unlimited). */
+  connectionsPerOrigin?: number;
+  keepAliveMs?: number;
+}
+
+/** Creates the undici-backed upstream. Close it with `close()` (the gateway does on its own close). */
+export function createUpstream(opts: UpstreamOptions): Upstream {
+  const agent = new Agent({
+    connect: { timeout: opts.timeouts.connectMs },
+    headersTimeout: opts.timeouts.headersMs,
+    bodyTimeout: opts.timeouts.bodyMs,
+    keepAliveTimeout: opts.keepAliveMs ?? 30_000,
+    keepAliveMaxTimeout: 10 * 60_000,
+    connections: opts.connectionsPerOrigin ?? null,
+    pipelining: 1,
+  });
+
+  return {
+    async send(req, signal, provider) {
+      let url: URL;
+      try {
+        url = new URL(req.url);
+      } catch (e) {
+        throw new GatewayError('internal', `The ${provider ?? 'provider'} base URL is not a valid URL: ${req.url}. Fix the provider's base URL setting.`, { cause: e, provider });
+      }
+      let data: Dispatcher.ResponseData;
+      try {
+        data = await agent.request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+          signal,
+        });
+      } catch (e) {
+        throw transportError(e, signal, provider, url.origin);
+      }
+      return wrapResponse(data, signal, provider, url.origin);
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
+function wrapResponse(data: Dispatcher.ResponseData, signal: AbortSignal, provider: string | undefined, origin: string): UpstreamResponse {
+  const body = data.body;
+  const mapped: AsyncIterable<Uint8Array> = {
+    async *[Symbol.asyncIterator]() {
+      try {
+        for await (const chunk of body) yield chunk as Uint8Array;
+      } catch (e) {
+        throw transportError(e, signal, provider, origin);
+      }
+    },
+  };
+  const guard = async <T>(p: Promise<T>): Promise<T> => {
+    try {
+      return await p;
+    } catch (e) {
+      throw transportError(e, signal, provider, origin);
+    }
+  };
+  return {
+    status: data.statusCode,
+    headers: data.headers,
+    body: mapped,
+    text: () => guard(body.text()),
+    json: () => guard(body.json()),
+    bytes: async () => new Uint8Array(await guard(body.arrayBuffer())),
+    dump: () => body.dump().catch(() => undefined),
+  };
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
+const TIMEOUT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+/** Maps an undici/socket failure to the gateway's error codes (502 unreachable, 504 timeout, 499 aborted). */
+export function transportError(e: unknown, signal: AbortSignal | undefined, provider: string | undefined, origin: string): GatewayError {
+  if (isGatewayError(e)) return e;
+  const who = provider ?? 'the provider';
+  if (signal?.aborted) return new GatewayError('aborted', 'The request was cancelled by the client.', { cause: e, provider });
+  const code = errCode(e);
+  if (code && TIMEOUT.has(code)) {
+    const phase = code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connecting to' : code === 'UND_ERR_HEADERS_TIMEOUT' ? 'waiting for a response from' : 'waiting for more data from';
+    return new GatewayError('upstream_timeout', `Timed out ${phase} ${who} at ${origin}. Try again, or raise the gateway's timeouts if the provider is slow.`, { cause: e, provider });
+  }
+  if (code && UNREACHABLE.has(code)) {
+    return new GatewayError('upstream_unreachable', `Could not reach ${who} at ${origin} (${code}). Check the network and the provider's base URL.`, { cause: e, provider });
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return new GatewayError('upstream_unreachable', `The connection to ${who} at ${origin} failed: ${msg}. Check the network and the provider's base URL.`, { cause: e, provider });
+}
+
+function errCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const c = (cur as { code?: unknown }).code;
+    if (typeof c === 'string') return c;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
