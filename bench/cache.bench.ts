@@ -5,14 +5,14 @@
 import { readFileSync, existsSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { BundledEmbedder, findBundledAsset, extractFeatures, verifyMatch, createCache, VectorIndex } from '../src/gateway/cache/index.js';
+import { BundledEmbedder, findBundledAsset, extractFeatures, verifyMatch, createCache, VectorIndex, SHIPPED_SIMILARITY_THRESHOLD } from '../src/gateway/cache/index.js';
 import { DEFAULT_CONFIG } from '../src/gateway/config.js';
 import type { ChatRequest, ChatResponse, RequestContext } from '../src/gateway/types.js';
 
 interface Pair { id: string; a: string; b: string; duplicate: boolean; class?: string }
 
 const EVALS = resolve(process.cwd(), '../shared/evals');
-const SHIPPED = DEFAULT_CONFIG.cache.similarityThreshold;
+const SHIPPED = SHIPPED_SIMILARITY_THRESHOLD;
 
 function readPairs(path: string, limit = Infinity): Pair[] {
   if (!existsSync(path)) return [];
@@ -63,7 +63,8 @@ function fmt(n: number, d = 3): string {
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const results: Record<string, unknown> = { shipped_threshold: SHIPPED };
+  const results: Record<string, unknown> = { shipped_threshold: SHIPPED, config_default_threshold: DEFAULT_CONFIG.cache.similarityThreshold };
+  if (DEFAULT_CONFIG.cache.similarityThreshold !== SHIPPED) console.log(`NOTE: config.ts default threshold ${DEFAULT_CONFIG.cache.similarityThreshold} differs from the tuned ${SHIPPED}`);
   // ---- embedder load ----------------------------------------------------------------------------------
   const asset = findBundledAsset(resolve(process.cwd(), 'src/gateway/cache'));
   const heap0 = process.memoryUsage();
@@ -141,7 +142,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const req = (p: string): ChatRequest => ({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: p }] });
 
     // Exact hits through SQLite-backed cache (L1 and L3).
-    const exact = createCache({ dataDir: dir, config: { ...DEFAULT_CONFIG.cache }, clock, logger, lexicon: emb, embedder: emb });
+    const exact = createCache({ dataDir: dir, config: { ...DEFAULT_CONFIG.cache, similarityThreshold: SHIPPED }, clock, logger, lexicon: emb, embedder: emb });
     for (let i = 0; i < 2000; i++) exact.store(req(`exact prompt number ${i} about topic ${i % 37}`), 'openai', reply(`answer ${i} `.repeat(20)), ctx, 0.001);
     const l1: number[] = [];
     for (let i = 0; i < 5000; i++) {
@@ -151,7 +152,7 @@ export async function run(): Promise<Record<string, unknown>> {
       l1.push(performance.now() - s);
     }
     exact.close();
-    const reopened = createCache({ dataDir: dir, config: { ...DEFAULT_CONFIG.cache }, clock, logger, lexicon: emb, embedder: emb, l1MaxEntries: 10 });
+    const reopened = createCache({ dataDir: dir, config: { ...DEFAULT_CONFIG.cache, similarityThreshold: SHIPPED }, clock, logger, lexicon: emb, embedder: emb, l1MaxEntries: 10 });
     const l3: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const r = req(`exact prompt number ${i} about topic ${i % 37}`);
@@ -173,7 +174,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const base = [...texts];
     const N = 100_000;
     const sem = createCache({
-      dataDir: dir, memoryOnly: true, config: { ...DEFAULT_CONFIG.cache, maxEntries: N + 10, maxBytes: 1 << 30 }, clock, logger, lexicon: emb, embedder: emb,
+      dataDir: dir, memoryOnly: true, config: { ...DEFAULT_CONFIG.cache, similarityThreshold: SHIPPED, maxEntries: N + 10, maxBytes: 1 << 30 }, clock, logger, lexicon: emb, embedder: emb,
     });
     const tFill = performance.now();
     for (let i = 0; i < N; i++) {

@@ -146,7 +146,7 @@ export const CODE_CORPUS = [
   'timestamp: 1700000000000, epoch 1699999999',
   '  File "main.py", line 1234, in <module>',
   'requests==2.31.0\nnumpy>=1.26.4\ntorch==2.1.0+cu118',
-  'listen 127.0.0.1:5432; upstream 10.0.0.1:8080 version 4.3.2.1',
+  'listen 127.0.0.1:5432; build 4.3.2.1; port 8080',
   'const x = arr[12345678]; let y = 0x7fffffff;',
   'apiVersion: apps/v1\nkind: Deployment\nreplicas: 3',
   'if (password == null) { throw new Error("password required"); }',

@@ -11,6 +11,8 @@ import type { ChatRequest, ModelInfo } from '../gateway/types.js';
 import type { GatewayBackend, ScanOutcome } from './backend.js';
 import type { EmbeddedBackend } from './embedded-backend.js';
 import type { GatewayManager } from './gateway-manager.js';
+import type { SmartflowClient } from '../gateway/client/client.js';
+import type { Secrets } from './settings.js';
 
 export interface SmartflowApi {
   readonly version: string;
@@ -25,10 +27,17 @@ export interface SmartflowApi {
   chat(req: ChatRequest, signal?: AbortSignal): Promise<{ content: string; provider: string; model: string; cached: boolean }>;
   listModels(): Promise<ModelInfo[]>;
   scan(text: string): Promise<ScanOutcome>;
+  /**
+   * A SmartflowClient (the SDK, with the reference's method names) connected to what the views use: the
+   * local endpoint in direct mode (needs smartflow.localEndpoint.enabled), the remote gateway otherwise.
+   * Do not close it; it is replaced when the mode or URL changes.
+   */
+  smartflowClient(): Promise<SmartflowClient>;
   onDidChangeState: vscode.Event<void>;
 }
 
-export function createApi(manager: GatewayManager, version: string): SmartflowApi {
+export function createApi(manager: GatewayManager, secrets: Secrets, version: string): SmartflowApi {
+  let cached: { key: string; client: SmartflowClient } | null = null;
   return {
     version,
     mode: () => manager.settings.mode,
@@ -48,6 +57,20 @@ export function createApi(manager: GatewayManager, version: string): SmartflowAp
     },
     listModels: async () => (await manager.ready()).listModels(),
     scan: async (text) => (await manager.ready()).scan(text),
+    async smartflowClient() {
+      const b = await manager.ready();
+      const url = b.info().url;
+      if (!url) throw new Error('Smartflow: the local endpoint is off. Enable smartflow.localEndpoint.enabled, or use client() instead.');
+      const key = b.mode === 'direct' ? ((b as GatewayBackend & Partial<Pick<EmbeddedBackend, 'service'>>).service?.token ?? undefined) : await secrets.virtualKey();
+      const id = `${url}|${key ?? ''}`;
+      if (cached?.key === id) return cached.client;
+      const old = cached?.client;
+      // Loaded on demand: the SDK pulls in the HTTP client.
+      const { SmartflowClient: Client } = await import('../gateway/client/client.js');
+      cached = { key: id, client: new Client({ baseUrl: url, apiKey: key, defaultModel: manager.settings.defaultModel }) };
+      void old?.close().catch(() => undefined);
+      return cached.client;
+    },
     onDidChangeState: manager.onDidChange,
   };
 }

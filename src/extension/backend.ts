@@ -308,6 +308,15 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
   return true;
 }
 
+/**
+ * The part of a filter the audit store cannot apply itself (it filters provider, model, dates, cached,
+ * one status and text in SQL): "compliant", or "violated" together with an ok/error status.
+ */
+export function postFilterOf(f: LogFilter): LogFilter {
+  if (f.compliance === 'compliant' || (f.compliance === 'violated' && f.status)) return { compliance: f.compliance, status: f.status };
+  return {};
+}
+
 /** Days between `from` (YYYY-MM-DD) and now, rounded up, for stores whose query takes `days`. */
 export function daysSince(from: string, now = Date.now()): number {
   const t = Date.parse(`${from}T00:00:00`);

@@ -85,3 +85,20 @@ export function restoreTurns(raw: unknown): ChatTurn[] {
   }
   return out.slice(-MAX_TURNS);
 }
+
+const FENCE_ALIASES: Record<string, string> = {
+  ts: 'typescript', tsx: 'typescriptreact', js: 'javascript', jsx: 'javascriptreact', mjs: 'javascript', cjs: 'javascript',
+  py: 'python', rb: 'ruby', rs: 'rust', sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', shell: 'shellscript',
+  ps1: 'powershell', yml: 'yaml', md: 'markdown', cs: 'csharp', 'c#': 'csharp', 'c++': 'cpp', cc: 'cpp', hpp: 'cpp',
+  kt: 'kotlin', golang: 'go', dockerfile: 'dockerfile', docker: 'dockerfile', json5: 'jsonc', jsonl: 'json', html: 'html',
+  htm: 'html', text: 'plaintext', txt: 'plaintext', plain: 'plaintext', console: 'shellscript', objc: 'objective-c',
+};
+
+/** VS Code language id for a fence tag (```ts → typescript), or the tag itself when it is already one. */
+export function languageIdFor(tag: string, known?: ReadonlySet<string>): string {
+  const t = tag.trim().toLowerCase();
+  if (!t) return 'plaintext';
+  const id = FENCE_ALIASES[t] ?? t;
+  if (known && !known.has(id)) return 'plaintext';
+  return id;
+}

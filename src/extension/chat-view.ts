@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ChatTurn, ChatWebviewMessage, ModelOption, SelectionContext } from '../webview/protocol.js';
 import { assertNever } from '../webview/protocol.js';
-import { buildMessages, MAX_TURNS, modelOptions, restoreTurns, toReplyMeta } from './chat-model.js';
+import { buildMessages, languageIdFor, MAX_TURNS, modelOptions, restoreTurns, toReplyMeta } from './chat-model.js';
 import type { GatewayManager } from './gateway-manager.js';
 import type { Log } from './log.js';
 import { describeError } from './messages.js';
@@ -148,7 +148,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       }
       case 'code/open': {
-        const doc = await vscode.workspace.openTextDocument({ content: m.code, language: m.language || 'plaintext' });
+        const known = new Set(await vscode.languages.getLanguages());
+        const doc = await vscode.workspace.openTextDocument({ content: m.code, language: languageIdFor(m.language, known) });
         await vscode.window.showTextDocument(doc, { preview: false });
         return;
       }

@@ -12,6 +12,7 @@ import type { LogFilter } from '../webview/protocol.js';
 import {
   filterBounds,
   matchesFilter,
+  postFilterOf,
   redactWithFindings,
   summarizeRecords,
   toAnalyticsSummary,
@@ -168,18 +169,21 @@ export class EmbeddedBackend implements GatewayBackend {
   }
 
   async getLogs(q: LogPageQuery): Promise<LogRecord[]> {
-    // The store filters what it can; we post-filter the rest. To keep pages full after
-    // post-filtering we read ahead in bounded batches.
     const store = this.store();
+    // SQL does the filtering and paging; only what it cannot express is checked here (and then
+    // paging is done here too).
+    const post = postFilterOf(q.filter);
+    const direct = Object.keys(post).length === 0;
     const out: LogRecord[] = [];
-    let skip = q.offset;
-    let storeOffset = 0;
-    const batch = Math.max(q.limit, 200);
+    let skip = direct ? 0 : q.offset;
+    let storeOffset = direct ? q.offset : 0;
+    // The stores serve at most 1000 rows a page; a short page means the end.
+    const batch = direct ? Math.min(q.limit, 1000) : Math.min(Math.max(q.limit, 200), 1000);
     for (let guard = 0; guard < 50 && out.length < q.limit; guard++) {
       const rows = asRecords(await store.getLogs(storeQuery(q.filter, batch, storeOffset)));
       storeOffset += rows.length;
       for (const r of rows) {
-        if (!matchesFilter(r, q.filter)) continue;
+        if (!matchesFilter(r, post)) continue;
         if (skip > 0) {
           skip--;
           continue;

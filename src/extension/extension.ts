@@ -113,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): SmartflowApi {
   log.info(`Smartflow activated in ${activationMs.toFixed(1)} ms (mode: ${mgr.settings.mode}); starting the gateway in the background`);
   // Start after activation returns so the editor never waits for the gateway.
   setTimeout(() => void mgr.start(), 0);
-  return createApi(mgr, String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'));
+  return createApi(mgr, secrets, String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'));
 }
 
 export async function deactivate(): Promise<void> {

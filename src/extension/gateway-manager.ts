@@ -8,11 +8,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_CONFIG, type GatewayConfigInput } from '../gateway/config.js';
+import type { GatewayConfigInput } from '../gateway/config.js';
+import { gatewayConfigFor } from './gateway-config.js';
 import type { GatewayBackend } from './backend.js';
 import { EmbeddedBackend, type EmbeddedService } from './embedded-backend.js';
 import type { Log } from './log.js';
 import { readSettings, type Secrets, type SmartflowSettings } from './settings.js';
+
+/** Settings that change how the gateway runs (restart), and those only the views read (no restart). */
+const RESTART = ['smartflow.mode', 'smartflow.gateway', 'smartflow.cache', 'smartflow.compliance', 'smartflow.localEndpoint', 'smartflow.audit', 'smartflow.providers.baseUrls'];
+const NO_RESTART = ['smartflow.defaultModel', 'smartflow.providers.enabled'];
 
 export type ManagerState = 'starting' | 'ready' | 'error' | 'stopped';
 
@@ -24,19 +29,6 @@ export type StartService = (opts: {
   logger?: unknown;
   nativeBinding?: string;
 }) => Promise<EmbeddedService>;
-
-export function gatewayConfig(s: SmartflowSettings, dataDir: string): GatewayConfigInput {
-  const providers: Record<string, { baseUrl?: string }> = {};
-  for (const [id, url] of Object.entries(s.providerBaseUrls)) providers[id] = { baseUrl: url };
-  return {
-    dataDir,
-    server: { ...DEFAULT_CONFIG.server, host: '127.0.0.1', port: s.localEndpoint.port },
-    providers,
-    cache: { ...DEFAULT_CONFIG.cache, enabled: s.cache.enabled, semantic: s.cache.semantic, similarityThreshold: s.cache.similarityThreshold, ttlSeconds: s.cache.ttlSeconds },
-    audit: { ...DEFAULT_CONFIG.audit, enabled: s.audit.enabled, storePrompts: s.audit.storePrompts, retentionDays: s.audit.retentionDays },
-    compliance: { ...DEFAULT_CONFIG.compliance, enabled: s.compliance.enabled, policy: s.compliance.policy },
-  };
-}
 
 export class GatewayManager implements vscode.Disposable {
   private backendValue: GatewayBackend | null = null;
@@ -57,7 +49,14 @@ export class GatewayManager implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('smartflow')) this.scheduleRestart('settings changed');
+        if (!e.affectsConfiguration('smartflow')) return;
+        // Settings the views read directly need no restart (a restart would cut streams in flight).
+        if (NO_RESTART.some((k) => e.affectsConfiguration(k)) && !RESTART.some((k) => e.affectsConfiguration(k))) {
+          this.settings = readSettings();
+          this.changed.fire();
+          return;
+        }
+        this.scheduleRestart('settings changed');
       }),
       secrets.onDidChange(() => this.scheduleRestart('keys changed')),
     );
@@ -163,7 +162,7 @@ export class GatewayManager implements vscode.Disposable {
     const s = this.settings;
     const dataDir = this.context.globalStorageUri.fsPath;
     const providerKeys = await this.secrets.providerKeys();
-    const base = { config: gatewayConfig(s, dataDir), env: process.env, providerKeys, logger: this.log, nativeBinding: this.nativeBinding() };
+    const base = { config: gatewayConfigFor(s, dataDir), env: process.env, providerKeys, logger: this.log, nativeBinding: this.nativeBinding() };
     let localEndpointError: string | null = null;
     let svc: EmbeddedService;
     try {
@@ -175,6 +174,11 @@ export class GatewayManager implements vscode.Disposable {
       this.log.warn(localEndpointError);
       svc = await start({ ...base, listen: { main: false, compliance: false, management: false } });
     }
+    const cache = (svc as { cache?: { whenIdle?: () => Promise<void>; info?: () => { embedder: string | null; embedderError?: string; storageError?: string } } }).cache;
+    const ci = cache?.info?.();
+    if (ci) this.log.info(`Cache: embedder ${ci.embedder ?? 'none (exact matches only)'}${ci.embedderError ? ` — ${ci.embedderError}` : ''}${ci.storageError ? `; storage: ${ci.storageError}` : ''}`);
+    // The semantic index is built in the background (first start, or after many new entries): show it.
+    if (cache?.whenIdle) void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Smartflow: indexing the semantic cache…' }, () => cache.whenIdle!());
     return new EmbeddedBackend(svc, { localEndpointError, source: 'extension' });
   }
 

@@ -61,7 +61,12 @@ export function describeError(err: unknown): ChatErrorInfo {
   if (!code && e.status === 401) code = 'unauthorized';
   if (!code && e.status === 429) code = 'rate_limited';
   if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ENOTFOUND') code = 'connection';
-  const message = code === 'compliance_blocked' ? `Blocked by the compliance policy: ${blockReason(e)}` : (str(e.message) ?? 'Something went wrong.');
+  let message = str(e.message) ?? 'Something went wrong.';
+  if (code === 'compliance_blocked') {
+    // The SDK prefixes the operation ("chat: …"); the engine's own text may already say "Blocked …".
+    const reason = blockReason(e).replace(/^[\w.]+: (?=blocked)/i, '');
+    message = /^blocked\b/i.test(reason) ? reason : `Blocked by the compliance policy: ${reason}`;
+  }
   return { code: code || 'internal', message, hint: HINTS[code] ?? 'See "Smartflow: Show Output" for details, then try again.' };
 }
 

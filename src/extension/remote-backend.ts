@@ -14,6 +14,7 @@ import type { LogFilter } from '../webview/protocol.js';
 import {
   filterBounds,
   matchesFilter,
+  postFilterOf,
   summarizeRecords,
   toAnalyticsSummary,
   toScanOutcome,
@@ -206,15 +207,20 @@ export class RemoteBackend implements GatewayBackend {
   }
 
   async getLogs(q: LogPageQuery): Promise<LogRecord[]> {
+    // SQL does the filtering and paging; only what it cannot express is checked here (and then
+    // paging is done here too).
+    const post = postFilterOf(q.filter);
+    const direct = Object.keys(post).length === 0;
     const out: LogRecord[] = [];
-    let skip = q.offset;
-    let offset = 0;
-    const batch = Math.max(q.limit, 200);
+    let skip = direct ? 0 : q.offset;
+    let offset = direct ? q.offset : 0;
+    // The stores serve at most 1000 rows a page; a short page means the end.
+    const batch = direct ? Math.min(q.limit, 1000) : Math.min(Math.max(q.limit, 200), 1000);
     for (let guard = 0; guard < 20 && out.length < q.limit; guard++) {
-      const rows = asRecords(await this.http.api('management', { method: 'GET', path: REMOTE_PATHS.logs, query: { ...filterQuery(q.filter), limit: Math.min(batch, 1000), offset } }));
+      const rows = asRecords(await this.http.api('management', { method: 'GET', path: REMOTE_PATHS.logs, query: { ...filterQuery(q.filter), limit: batch, offset } }));
       offset += rows.length;
       for (const r of rows) {
-        if (!matchesFilter(r, q.filter)) continue;
+        if (!matchesFilter(r, post)) continue;
         if (skip > 0) {
           skip--;
           continue;

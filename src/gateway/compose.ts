@@ -23,8 +23,14 @@ import { createComplianceEngine, complianceRoutes, type ComplianceEngine } from 
 /** The version reported by /api/health/comprehensive. */
 export const GATEWAY_VERSION = '0.1.0';
 
+/** Deep-partial config (every section and field optional); unset fields take DEFAULT_CONFIG. */
+export type GatewayConfigOverrides = {
+  [K in keyof GatewayConfig]?: GatewayConfig[K] extends Record<string, unknown> | unknown[] ? GatewayConfig[K] : GatewayConfig[K] extends object ? Partial<GatewayConfig[K]> : GatewayConfig[K];
+};
+
 export interface GatewayServiceOptions {
-  config: GatewayConfigInput | (Omit<GatewayConfigInput, 'dataDir'> & { dataDir?: string });
+  /** dataDir defaults to SMARTFLOW_DATA_DIR, then defaultDataDir(). */
+  config: GatewayConfigOverrides | GatewayConfigInput;
   env?: NodeJS.ProcessEnv;
   /** Provider keys by id or env var name (SecretStorage); they win over the environment. */
   providerKeys?: Record<string, string>;
@@ -63,6 +69,8 @@ export interface GatewayService {
   compliance?: ComplianceEngine;
   /** What started and what did not (for the CLI banner and the extension's status). */
   layers: { audit: LayerState<unknown>; cache: LayerState<unknown>; compliance: LayerState<unknown> };
+  /** Replaces the accepted virtual keys on every listener (the local token always stays valid). */
+  setVirtualKeys(keys: string[]): void;
   close(): Promise<void>;
 }
 
@@ -110,7 +118,7 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
   const logger = opts.logger ?? createStderrLogger((env.SMARTFLOW_LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error') || 'info');
   const clock = systemClock();
   const dataDir = opts.config.dataDir || env.SMARTFLOW_DATA_DIR || defaultDataDir(env);
-  const config = resolveConfig({ ...opts.config, dataDir } as GatewayConfigInput);
+  const config = resolveConfig({ ...(opts.config as GatewayConfigInput), dataDir });
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (e) {
@@ -224,6 +232,9 @@ export async function startGatewayService(opts: GatewayServiceOptions): Promise<
     cache,
     compliance,
     layers,
+    setVirtualKeys(keys) {
+      for (const s of servers) s.setTokens([tok.token, ...keys]);
+    },
     async close() {
       await Promise.allSettled(servers.map((s) => s.close()));
       await gateway.close();

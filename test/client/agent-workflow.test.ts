@@ -16,7 +16,8 @@ let dir: string;
 before(async () => {
   sim = await startSimulator();
   dir = mkdtempSync(join(tmpdir(), 'sf-agent-'));
-  sf = new SmartflowClient({ env: { ...sim.env(), SMARTFLOW_LOG_LEVEL: 'error' }, dataDir: dir, configPath: '/nonexistent/config.yaml', directConfig: { cache: { enabled: false } } });
+  sf = new SmartflowClient({ env: { ...sim.env(), SMARTFLOW_LOG_LEVEL: 'error' }, dataDir: dir, configPath: '/nonexistent/config.yaml', // Response scanning off in the gateway, so the agent's own output scan is what is tested.
+  directConfig: { cache: { enabled: false }, compliance: { scanResponses: false } } });
 });
 
 after(async () => {
@@ -65,13 +66,17 @@ test('agent input scan blocks sensitive input before it is sent, and does not re
   assert.equal(noscan.messageCount, 2);
 });
 
-test('agent output scan withholds a reply that contains PII', async () => {
+test('agent output scan withholds a reply the policy would redact; logged-only findings pass', async () => {
   const agent = new SmartflowAgent({ client: sf });
-  sim.script({ match: '/chat/completions', reply: 'Sure, the customer email is jane.roe@example.com' });
-  await assert.rejects(agent.chat('who is the customer?'), (e: unknown) => e instanceof ComplianceError && /reply was withheld/.test(e.message));
+  sim.script({ match: '/chat/completions', reply: 'Sure, the card on file is 4111 1111 1111 1111' });
+  await assert.rejects(agent.chat('what card is on file?'), (e: unknown) => e instanceof ComplianceError && e.violations.includes('CREDIT_CARD') && /reply was withheld/.test(e.message));
   assert.equal(agent.messageCount, 0);
-  sim.script({ match: '/chat/completions', reply: 'Sure, the customer email is jane.roe@example.com' });
-  assert.match(await agent.chat('again', { scanOutput: false }), /jane\.roe@example\.com|\[EMAIL/);
+  // enterprise_standard only logs emails: the reply passes
+  sim.script({ match: '/chat/completions', reply: 'Write to jane.roe@example.com' });
+  assert.match(await agent.chat('who do I write to?'), /jane\.roe@example\.com|\[EMAIL/);
+  assert.equal(agent.messageCount, 2);
+  sim.script({ match: '/chat/completions', reply: 'Sure, the card on file is 4111 1111 1111 1111' });
+  assert.match(await agent.chat('again', { scanOutput: false }), /4111|\[CREDIT_CARD/);
 });
 
 function contentPipeline(): SmartflowWorkflow {

@@ -10,7 +10,7 @@ import { startSimulator, type Simulator } from '../sim/simulator.js';
 import { startGatewayService, type GatewayService } from '../../src/gateway/compose.js';
 import { DEFAULT_CONFIG } from '../../src/gateway/config.js';
 import { silentLogger } from '../../src/gateway/util/logger.js';
-import { ComplianceError, ProviderError, SmartflowClient, SmartflowError, type VASLog } from '../../src/gateway/client/index.js';
+import { AuthenticationError, ComplianceError, ProviderError, RateLimitError, SmartflowClient, SmartflowError, type VASLog } from '../../src/gateway/client/index.js';
 
 let sim: Simulator;
 let service: GatewayService;
@@ -192,6 +192,7 @@ for (const mode of ['gateway', 'direct'] as const) {
       const base = await sf().getOrgBaseline('acme');
       assert.equal(typeof base.violation_rate, 'number');
       assert.equal(typeof (await sf().getOrgSummary()), 'object');
+      assert.ok(Object.keys(await sf().getIntelligentHealth()).length > 0);
     });
 
     test('a blocked prompt raises ComplianceError (403) and never reaches the provider', async () => {
@@ -207,6 +208,12 @@ for (const mode of ['gateway', 'direct'] as const) {
       await assert.rejects(sf().chat(`fail 500 ${mode}`, { cache: 'off' }), (e: unknown) => e instanceof ProviderError && /upstream melted/.test(e.message));
       sim.reset(); // drop any scripted 500s the retries did not use
       await assert.rejects(sf().chat('x', { model: 'no-such-model-xyz' }), ProviderError);
+    });
+
+    test('provider 429 beyond the retry budget → RateLimitError with retryAfter', async () => {
+      sim.script({ match: '/chat/completions', status: 429, retryAfter: '120', errorMessage: 'slow down', times: 5 });
+      await assert.rejects(sf().chat(`rate me ${mode}`, { cache: 'off' }), (e: unknown) => e instanceof RateLimitError && e.status === 429 && e.retryAfter === 120);
+      sim.reset();
     });
 
     test('monitoring: cache stats, provider health, comprehensive health, health', async () => {
@@ -291,4 +298,26 @@ test('a closed client refuses further calls with a clear error', async () => {
   const c = new SmartflowClient(service.url!, { apiKey: 'sk-sf-virtual', env: {}, configPath: NO_CONFIG });
   await c.close();
   await assert.rejects(c.chat('x'), /closed; create a new one/);
+});
+
+test('embedded: a client on an already running gateway service shares its stores and leaves it running', async () => {
+  const c = new SmartflowClient({ embedded: service, env: {}, configPath: NO_CONFIG });
+  assert.equal(c.mode, 'direct');
+  assert.equal(c.settings.source, 'option');
+  const r = await c.chatCompletions([{ role: 'user', content: 'embedded hello' }], { cache: 'off' });
+  assert.equal(r.content, 'Echo: embedded hello');
+  // the record lands in the service's own audit log, visible to the gateway-mode client too
+  await waitForLog(clients.gateway, r.requestId!);
+  await c.close();
+  assert.equal(await clients.gateway.chat('still serving'), 'Echo: still serving');
+});
+
+test('authentication: a wrong virtual key (gateway mode) and a missing provider key (direct mode)', async () => {
+  const wrong = new SmartflowClient(service.url!, { apiKey: 'sk-sf-wrong', env: {}, configPath: NO_CONFIG });
+  await assert.rejects(wrong.chat('x'), (e: unknown) => e instanceof AuthenticationError && e.status === 401);
+  await wrong.close();
+  const env = { ...sim.env(), SMARTFLOW_LOG_LEVEL: 'error', OPENAI_API_KEY: '' };
+  const nokey = new SmartflowClient({ env, dataDir: tmp(), configPath: NO_CONFIG });
+  await assert.rejects(nokey.chat('x', { model: 'gpt-4o' }), (e: unknown) => e instanceof AuthenticationError && e.code === 'missing_api_key' && /OPENAI_API_KEY/.test(e.message));
+  await nokey.close();
 });

@@ -67,6 +67,7 @@ before(async () => {
         const q = new URL(req.url, 'http://x').searchParams;
         return send(res, 200, { results: [{ server_id: 'github-tools', name: 'create_issue', description: `match for ${q.get('q')}`, k: Number(q.get('k')) }] });
       }
+      if (req.url === '/api/cache/stats') return send(res, 200, { hits: 3, misses: 1, hit_rate: 0.75, l1_hits: 2, l2_hits: 1, l3_hits: 0, tokens_saved: 90, cost_saved_cents: 4, entries: 7 });
       if (req.url === '/api/mcp/usage') return send(res, 200, { servers: { 'github-tools': { calls: 3, cost: 0.01 } } });
       const mcp = /^\/([^/]+)\/mcp\/$/.exec(req.url ?? '');
       if (mcp && req.method === 'POST') {
@@ -131,6 +132,18 @@ test('connection refused → ConnectionError with the socket error as cause', as
   await new Promise((r) => dead.close(r));
   await using sf = new SmartflowClient(`http://127.0.0.1:${port}`, { env: {} });
   await assert.rejects(sf.chat('x'), (e: unknown) => e instanceof ConnectionError && e.cause !== undefined && /smartflow gateway/.test(e.message));
+});
+
+test('a side port that cannot be reached falls back to the main URL (our gateway serves every API there)', async () => {
+  const dead = createServer();
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+  const port = (dead.address() as AddressInfo).port;
+  await new Promise((r) => dead.close(r));
+  await using sf = new SmartflowClient(base, { managementPort: port, env: {} });
+  assert.equal(sf.managementUrl, `http://127.0.0.1:${port}`);
+  const s = await sf.getCacheStats();
+  assert.deepEqual([s.hits, s.hit_rate, s.entries], [3, 0.75, 7]);
+  assert.equal(seen.at(-1)!.url, '/api/cache/stats');
 });
 
 test('timeout → TimeoutError', async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import {
   e2eUnavailableReason,
   poll,
@@ -55,6 +55,19 @@ const OBSERVE_STREAM = `(() => {
     }
   }).observe(t, { subtree: true, childList: true, characterData: true });
 })()`;
+
+/** Waits until the locator's count satisfies `ok`; the error lists what was there instead. */
+async function waitForCount(loc: Locator, ok: (n: number) => boolean, what: string, timeoutMs = 30_000): Promise<number> {
+  try {
+    return await poll(async () => {
+      const n = await loc.count();
+      return ok(n) ? n : undefined;
+    }, timeoutMs, what);
+  } catch (e) {
+    const seen = await loc.allInnerTexts().catch(() => []);
+    throw new Error(`${(e as Error).message}; found ${seen.length}:\n  ${seen.join('\n  ')}`);
+  }
+}
 
 async function lastAssistant(chat: Frame) {
   return chat.locator('[data-testid="chat-turn"][data-role="assistant"]').last();
@@ -197,6 +210,61 @@ describe('Smartflow in VS Code (code-server + chromium)', { skip, timeout: 600_0
     assert.equal(call.completed, false, 'the simulator never finished writing the stream');
   });
 
+  test('model output with script/HTML payloads is sanitised; code blocks insert at the cursor', async () => {
+    const reply = [
+      'Payloads: <img src="x" onerror="document.body.dataset.pwned=\'img\'"> and',
+      '<script>document.body.dataset.pwned = "script"</script>',
+      '[a link](javascript:document.body.dataset.pwned=\'link\') and <iframe src="javascript:alert(1)"></iframe>',
+      '',
+      '```js',
+      'const answer = 42;',
+      '```',
+      '',
+    ].join('\n');
+    await sim.script({ match: '/chat/completions', reply, chunkDelayMs: 5 });
+    await vsc.step('xss-and-code', async () => {
+      // An editor to insert into, with the cursor at the end of its text.
+      await vsc.openFile('notes.md');
+      await vsc.editorFor('notes.md').locator('.view-lines').click();
+      await vsc.page.keyboard.press('Control+End');
+      await vsc.openSmartflowSidebar();
+      const chat = await vsc.webview('chat');
+      // A fresh conversation, so this request carries no earlier prompts (the log search below relies on it).
+      await chat.locator('[data-testid="chat-new"]').click();
+      await waitForCount(chat.locator('[data-testid="chat-turn"]'), (n) => n === 0, 'an empty transcript after New chat');
+      await chatRoundTrip(vsc, 'Show me an e2e delta payload and some code');
+      const turn = await lastAssistant(chat);
+      const body = turn.locator('[data-testid="chat-turn-body"]');
+      await vsc.screenshot('chat-sanitised');
+      const html = await body.innerHTML();
+      assert.ok(!/<script/i.test(html), `no <script> reaches the DOM: ${html}`);
+      assert.ok(!/\son\w+=/i.test(html), `no inline event handlers: ${html}`);
+      assert.ok(!/javascript:/i.test(html), `no javascript: URLs: ${html}`);
+      assert.ok(!/<iframe/i.test(html), `no iframes: ${html}`);
+      assert.equal(await chat.evaluate('document.body.dataset.pwned ?? null'), null, 'no payload ran');
+      // The fenced block is rendered as code with its actions.
+      assert.match(await body.locator('pre code').first().innerText(), /const answer = 42;/);
+      await turn.locator('[data-testid="code-insert"]').first().click();
+      await poll(async () => ((await vsc.editorText('notes.md')).includes('const answer = 42;') ? true : undefined), 15_000, 'the code to be inserted into notes.md');
+      assert.match(await vsc.editorText('notes.md'), /# Notes/, 'inserted at the cursor, not replacing the file');
+    });
+  });
+
+  test('the status view shows the mode, gateway state, storage engine, endpoint and providers', async () => {
+    await vsc.step('status-view', async () => {
+      await vsc.openSmartflowSidebar();
+      await vsc.expandPane('Status');
+      const st = await vsc.webview('settings');
+      await poll(async () => ((await st.locator('[data-testid="status-state"]').getAttribute('data-value')) === 'ready' ? true : undefined), 30_000, 'status ready');
+      await vsc.screenshot('status-view');
+      assert.equal(await st.locator('[data-testid="status-mode"]').getAttribute('data-value'), 'direct');
+      assert.equal(await st.locator('[data-testid="status-storage"]').getAttribute('data-engine'), 'better-sqlite3');
+      assert.match(await st.locator('[data-testid="status-endpoint"]').innerText(), /http:\/\/127\.0\.0\.1:\d+/);
+      const openai = st.locator('[data-testid="status-provider"][data-provider="openai"]');
+      assert.equal(await openai.getAttribute('data-configured'), 'true', 'OpenAI has the key from the wizard');
+    });
+  });
+
   test('the audit log tree lists the requests just made', async () => {
     await vsc.step('log-tree', async () => {
       await vsc.openSmartflowSidebar();
@@ -204,7 +272,7 @@ describe('Smartflow in VS Code (code-server + chromium)', { skip, timeout: 600_0
       const rows = vsc.treeItems('Audit Log');
       const today = new Date().toISOString().slice(0, 10);
       const requestRows = rows.filter({ hasText: /gpt-4o-mini/ });
-      await poll(async () => ((await requestRows.count()) >= 2 ? true : undefined), 30_000, 'two gpt-4o-mini request rows in the Audit Log tree');
+      await waitForCount(requestRows, (n) => n >= 2, 'two gpt-4o-mini request rows in the Audit Log tree');
       const labels = await rows.allInnerTexts();
       await vsc.screenshot('log-tree');
       assert.ok(labels.some((l) => l.includes(today) || /\d{4}-\d{2}-\d{2}/.test(l)), `a day node is shown: ${labels.join(' | ')}`);
@@ -222,29 +290,49 @@ describe('Smartflow in VS Code (code-server + chromium)', { skip, timeout: 600_0
       await vsc.runCommand('Smartflow: Open Log Browser');
       const logs = await vsc.webview('logs');
       const rows = logs.locator('[data-testid="logs-row"]');
-      await poll(async () => ((await rows.count()) >= 2 ? true : undefined), 30_000, 'at least two rows in the log browser');
+      await waitForCount(rows, (n) => n >= 2, 'at least two rows in the log browser');
       const total = Number(await logs.locator('[data-testid="logs-total-requests"]').getAttribute('data-value'));
       assert.ok(total >= 2, `totals count the requests (${total})`);
       await vsc.screenshot('log-browser');
       // Status filter: only the stopped (cancelled) request is an error.
       await logs.locator('[data-testid="logs-filter-status"]').selectOption('error');
       await logs.locator('[data-testid="logs-apply"]').click();
-      await poll(async () => ((await rows.count()) === 1 ? true : undefined), 30_000, 'exactly one row for status=error');
+      await waitForCount(rows, (n) => n === 1, 'exactly one row for status=error');
       assert.equal(Number(await logs.locator('[data-testid="logs-total-requests"]').getAttribute('data-value')), 1, 'totals follow the filter');
       await vsc.screenshot('log-browser-filtered');
-      // Text filter on the first prompt's unusual word (prompts are stored redacted by default).
+      // Text search over the stored (redacted) prompt: the later prompt's word matches only its request
+      // (the earlier request cannot contain it, even if prompts are stored with their history).
       await logs.locator('[data-testid="logs-filter-status"]').selectOption('');
-      await logs.locator('[data-testid="logs-filter-text"]').fill('e2e alpha');
+      await logs.locator('[data-testid="logs-filter-text"]').fill('e2e bravo');
       await logs.locator('[data-testid="logs-apply"]').click();
-      await poll(async () => ((await rows.count()) === 1 ? true : undefined), 30_000, 'exactly one row after searching "e2e alpha"');
+      await waitForCount(rows, (n) => n === 1, 'exactly one row after searching "e2e bravo"');
+      assert.match(await rows.first().innerText(), /error|cancel/i, 'and it is the stopped request');
       // Reset brings everything back; then a filter that matches nothing (no reply was served from cache).
       await logs.locator('[data-testid="logs-reset"]').click();
-      await poll(async () => ((await rows.count()) >= 2 ? true : undefined), 30_000, 'rows back after reset');
+      await waitForCount(rows, (n) => n >= 2, 'rows back after reset');
       await logs.locator('[data-testid="logs-filter-cached"]').selectOption('yes');
       await logs.locator('[data-testid="logs-apply"]').click();
-      await poll(async () => ((await rows.count()) === 0 ? true : undefined), 30_000, 'no rows for cached=yes (nothing was cached)');
+      await waitForCount(rows, (n) => n === 0, 'no rows for cached=yes (nothing was cached)');
       await logs.locator('[data-testid="logs-reset"]').click();
-      await poll(async () => ((await rows.count()) >= 2 ? true : undefined), 30_000, 'rows back after reset');
+      await waitForCount(rows, (n) => n >= 2, 'rows back after reset');
+    });
+  });
+
+  test('chat history is restored after the window reloads', async () => {
+    await vsc.step('reload', async () => {
+      await vsc.openSmartflowSidebar();
+      const before = await (await vsc.webview('chat')).locator('[data-testid="chat-turn"]').allInnerTexts();
+      assert.ok(before.length >= 2, `turns before reload: ${before.length}`);
+      const reloaded = vsc.page.waitForEvent('load', { timeout: 60_000 });
+      await vsc.runCommand('Developer: Reload Window');
+      await reloaded;
+      await vsc.waitForWorkbench();
+      await vsc.openSmartflowSidebar();
+      const chat = await vsc.webview('chat');
+      const turns = chat.locator('[data-testid="chat-turn"]');
+      await waitForCount(turns, (n) => n === before.length, `the ${before.length} turns to be restored`);
+      assert.deepEqual(await turns.allInnerTexts(), before, 'the same conversation');
+      await vsc.screenshot('reloaded');
     });
   });
 
@@ -258,7 +346,7 @@ describe('Smartflow in VS Code (code-server + chromium)', { skip, timeout: 600_0
       await vsc.runCommand('Smartflow: Scan Selection for PII');
       const scan = await vsc.webview('scan');
       const findings = scan.locator('[data-testid="scan-finding"]');
-      await poll(async () => ((await findings.count()) >= 2 ? true : undefined), 30_000, 'at least two findings');
+      await waitForCount(findings, (n) => n >= 2, 'at least two findings');
       const types = (await findings.evaluateAll((els) => els.map((e) => e.getAttribute('data-type') ?? ''))).map((t) => t.toLowerCase());
       await vsc.screenshot('scan-findings');
       assert.ok(types.some((t) => t.includes('email')), `an email finding: ${types.join(', ')}`);

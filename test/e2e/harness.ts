@@ -308,6 +308,7 @@ export class VsCode {
 
     const install = spawnSync(NODE24, [CODE_SERVER, ...common, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
     if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {
+      rmSync(base, { recursive: true, force: true });
       throw new Error(`installing the VSIX into code-server failed (exit ${install.status}):\n${install.stdout}\n${install.stderr}`);
     }
 
@@ -347,6 +348,9 @@ export class VsCode {
     } catch (e) {
       await browser?.close().catch(() => undefined);
       await server.stop();
+      const logs = join(dirs.userData, 'logs');
+      if (existsSync(logs)) cpSync(logs, join(RESULTS_DIR, `${opts.name}-logs-FAILED-start`), { recursive: true });
+      rmSync(base, { recursive: true, force: true });
       throw e;
     }
   }

@@ -2,11 +2,11 @@
 // activity-bar container appears, its views open, and its commands are in the palette.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eUnavailableReason, startVsCode } from './harness.js';
+import { e2eUnavailableReason, poll, startVsCode } from './harness.js';
 
 const skip = process.env.CI ? false : (e2eUnavailableReason() ?? false);
 
-test('code-server loads the installed Smartflow extension', { skip, timeout: 240_000 }, async () => {
+test('code-server loads the installed Smartflow extension', { skip, timeout: 240_000 }, async (t) => {
   const vsc = await startVsCode({ name: 'smoke', files: { 'hello.txt': 'hello\n' } });
   try {
     await vsc.step('activity-bar', async () => {
@@ -32,6 +32,24 @@ test('code-server loads the installed Smartflow extension', { skip, timeout: 240
       const labels = await rows.allInnerTexts();
       assert.ok(labels.some((l) => l.includes('Smartflow: New Chat')), `palette lists Smartflow commands: ${labels.join(' | ')}`);
       await vsc.page.keyboard.press('Escape');
+    });
+
+    await vsc.step('activation', async () => {
+      // The extension logs its activation time and the gateway start (with the storage engine) to its
+      // output channel; a failing native module must not break activation.
+      const out = await poll(async () => {
+        const o = vsc.smartflowOutput();
+        return /Gateway ready in \d+/.test(o) ? o : undefined;
+      }, 60_000, 'the Smartflow output channel to report "Gateway ready"');
+      const activation = Number(out.match(/activated in ([\d.]+) ms/)?.[1]);
+      const ready = Number(out.match(/Gateway ready in ([\d.]+) ms/)?.[1]);
+      const engine = out.match(/Audit log: (\S+)/)?.[1] ?? 'unknown';
+      t.diagnostic(`activation ${activation} ms; embedded gateway ready ${ready} ms after; audit storage ${engine}`);
+      assert.ok(activation >= 0 && activation < 1000, `activation is fast (${activation} ms)`);
+      // setup.sh builds better-sqlite3 for Node 24 (code-server's extension host) into the VSIX's native/.
+      assert.equal(engine, 'better-sqlite3', `the Node 24 binding shipped in native/ is used:\n${out}`);
+      assert.match(out, /native\/linux-x64-abi\d+\/better_sqlite3\.node/);
+      assert.ok(!/\[error\]/.test(out), `no errors in the Smartflow output:\n${out}`);
     });
   } finally {
     await vsc.close();

@@ -11,7 +11,6 @@ interface JsdomWindow {
   pwned?: number;
   close(): void;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { JSDOM } = require('jsdom') as { JSDOM: new (html: string, opts?: Record<string, unknown>) => { window: JsdomWindow } };
 
 function setup(): { render: (md: string) => string; window: JsdomWindow } {

@@ -7,7 +7,7 @@ import { GatewayError } from '../../src/gateway/errors.js';
 import { ComplianceError, ConnectionError } from '../../src/gateway/client/errors.js';
 import { matchesFilter, redactWithFindings, riskLevelOf, summarizeRecords, toAnalyticsSummary, toScanOutcome, type LogRecord } from '../../src/extension/backend.js';
 import { chartsOf, groupByDay, recordKind, requestLabel, toLogRow, totalsOf } from '../../src/extension/audit-model.js';
-import { buildMessages, contextBlock, MAX_TURNS_SENT, modelOptions, restoreTurns, toReplyMeta } from '../../src/extension/chat-model.js';
+import { buildMessages, contextBlock, languageIdFor, MAX_TURNS_SENT, modelOptions, restoreTurns, toReplyMeta } from '../../src/extension/chat-model.js';
 import { describeError } from '../../src/extension/messages.js';
 import { buildHtml, contentSecurityPolicy, makeNonce } from '../../src/extension/webview-html.js';
 import type { ChatTurn } from '../../src/webview/protocol.js';
@@ -152,6 +152,8 @@ test('chat: selections become fenced context, history window starts on a user tu
   const restored = restoreTurns([{ id: 'x', role: 'assistant', text: 'half', pending: true }, { id: 1, role: 'user', text: 'bad id' }, 'junk']);
   assert.deepEqual(restored, [{ id: 'x', role: 'assistant', text: 'half', pending: false, stopped: true }]);
   assert.deepEqual(restoreTurns(undefined), []);
+  const known = new Set(['typescript', 'python', 'shellscript', 'plaintext', 'go']);
+  assert.deepEqual(['ts', 'PY', 'bash', 'go', '', 'klingon'].map((t) => languageIdFor(t, known)), ['typescript', 'python', 'shellscript', 'go', 'plaintext', 'plaintext']);
 });
 
 test('errors: a compliance block says why and what to do; codes map without reading message text', () => {

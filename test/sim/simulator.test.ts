@@ -84,6 +84,26 @@ test('anthropic SDK: messages JSON and the streaming event sequence', async () =
   await assert.rejects(c.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }), (e: unknown) => e instanceof Anthropic.APIError && e.status === 529 && /Overloaded/.test(e.message));
 });
 
+test('SDK stream helpers accumulate simulated tool calls (OpenAI and Anthropic)', async () => {
+  const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { query: { type: 'string' } } } } }];
+  sim.script({ toolCall: 'auto' });
+  const s = openai().chat.completions.stream({ model: 'gpt-4o', messages: [{ role: 'user', content: 'find cats' }], tools });
+  const done = await s.finalChatCompletion();
+  assert.equal(done.choices[0].finish_reason, 'tool_calls');
+  const call = done.choices[0].message.tool_calls![0] as { function: { name: string; arguments: string } };
+  assert.equal(call.function.name, 'lookup');
+  assert.deepEqual(JSON.parse(call.function.arguments), { query: 'find cats' });
+
+  const c = new Anthropic({ apiKey: 'k', baseURL: sim.baseUrlFor('anthropic'), maxRetries: 0 });
+  sim.script({ toolCall: 'auto' });
+  const as = c.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'find dogs' }], tools: [{ name: 'lookup', input_schema: { type: 'object' } }] });
+  const fm = await as.finalMessage();
+  assert.equal(fm.stop_reason, 'tool_use');
+  const block = fm.content.find((b) => b.type === 'tool_use');
+  assert.ok(block && block.type === 'tool_use');
+  assert.deepEqual(block.input, { query: 'find dogs' });
+});
+
 test('records requests with auth redacted (raw key kept in memory only)', async () => {
   sim.reset();
   await openai().chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'rec' }] });

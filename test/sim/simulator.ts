@@ -19,7 +19,7 @@
  * `POST /__sim/reset` serve tests that run the simulator as a separate process.
  *
  * Standalone: `node --import tsx test/sim/simulator.ts --port 0 [--host 127.0.0.1] [--no-record]
- * [--chunk-delay-ms N] [--latency-ms N]` prints `{"url":"http://127.0.0.1:PORT"}` on one line.
+ * [--chunks N] [--chunk-delay-ms N] [--latency-ms N]` prints `{"url":"http://127.0.0.1:PORT"}` on one line.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -96,6 +96,8 @@ export const SIM_PROVIDER_ENV: Record<string, { base: string; key?: string }> = 
   huggingface: { base: 'HUGGINGFACE_BASE_URL', key: 'HUGGINGFACE_API_KEY' },
   vercel_ai_gateway: { base: 'VERCEL_AI_GATEWAY_BASE_URL', key: 'VERCEL_AI_GATEWAY_API_KEY' },
 };
+
+const AUTH_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'x-goog-api-key']);
 
 const FAULTS = new Set<SimFault>(['reset', 'reset-mid-stream', 'malformed', 'truncate', 'hang', 'stream-error']);
 
@@ -233,16 +235,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       provider = 'azure';
     }
 
+    const h = req.headers;
+    const bearer = typeof h.authorization === 'string' ? h.authorization.replace(/^Bearer\s+/i, '') : '';
+    const rawKey = bearer || h['x-api-key'] || h['api-key'] || h['x-goog-api-key'];
+    const apiKey = typeof rawKey === 'string' && rawKey ? rawKey : undefined;
     const headers: Record<string, string> = {};
-    let apiKey: string | undefined;
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (v === undefined) continue;
-      const val = Array.isArray(v) ? v.join(', ') : v;
-      if (k === 'authorization' || k === 'x-api-key' || k === 'api-key' || k === 'x-goog-api-key') {
-        const key = k === 'authorization' ? val.replace(/^Bearer\s+/i, '') : val;
-        if (key) apiKey = key;
-        headers[k] = '[redacted]';
-      } else headers[k] = val;
+    if (record) {
+      for (const [k, v] of Object.entries(h)) {
+        if (v === undefined) continue;
+        headers[k] = AUTH_HEADERS.has(k) ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
+      }
     }
 
     const raw = req.method === 'GET' ? Buffer.alloc(0) : await readBody(req);
@@ -290,8 +292,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const scripted = takeScript(rec);
     const ctl: SimControl = { ...defaults, ...controlFromHeaders(req.headers) };
     if (scripted) {
-      const { match: _m, times: _t, ...c } = scripted as SimScriptEntry & { left?: number };
-      delete (c as { left?: number }).left;
+      const { match: _m, times: _t, left: _l, ...c } = scripted as SimScriptEntry & { left?: number };
       Object.assign(ctl, c);
     }
     const io: SimIO = { req, res, rec, control: ctl };
@@ -408,6 +409,8 @@ if (require.main === module) {
   if (cd) defaults.chunkDelayMs = Number(cd);
   const lat = argValue(args, '--latency-ms');
   if (lat) defaults.latencyMs = Number(lat);
+  const chunks = argValue(args, '--chunks');
+  if (chunks) defaults.chunks = Number(chunks);
   startSimulator({
     port: Number(argValue(args, '--port') ?? 0),
     host: argValue(args, '--host') ?? '127.0.0.1',

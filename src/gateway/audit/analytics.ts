@@ -93,7 +93,8 @@ class Buckets {
   }
 
   result(start: number, end: number): Analytics {
-    const byRequests = <K>(m: Map<K, UsageAgg>) => [...m.entries()].sort((a, b) => b[1].requests - a[1].requests);
+    // Most requests first; ties by name so the order never depends on where the numbers came from.
+    const byRequests = (m: Map<string, UsageAgg>) => [...m.entries()].sort((a, b) => b[1].requests - a[1].requests || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     return {
       start: new Date(start).toISOString(),
       end: new Date(end).toISOString(),

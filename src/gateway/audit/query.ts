@@ -64,6 +64,16 @@ function likeArg(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * The FTS5 query that finds candidates for `text`: every word of it as a prefix ("cust inv" →
+ * `"cust"* AND "inv"*`). Null when the text has no letters or digits (then only the LIKE scan can answer).
+ */
+export function ftsQuery(text: string): string | null {
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  if (!words.length) return null;
+  return words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ');
+}
+
 /** WHERE clause (without keyset) and its parameters; `needsText` when audit_text must be joined. */
 export function buildWhere(q: LogQuery, nowMs: number): { where: string[]; params: Array<string | number>; needsText: boolean } {
   const where: string[] = [];

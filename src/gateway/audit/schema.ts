@@ -4,10 +4,11 @@
  * from any older version is brought forward in place, row for row. Never edit a shipped migration: add
  * the next one.
  *
- * Layout (v4): `audit_log` holds one compact row per request (everything the list, filters and analytics
+ * Layout (v5): `audit_log` holds one compact row per request (everything the list, filters and analytics
  * read); the prompt/response text lives in `audit_text` keyed by the same id, so range scans for
  * analytics never page through large text; `audit_daily` is the per-day rollup analytics reads
- * (see rollup.ts).
+ * (see rollup.ts); `audit_fts` (v5) is a contentless full-text index that finds candidate rows for the
+ * text filter.
  */
 import type { SqlDb } from '../storage/sqlite.js';
 import { rebuildRollup } from './rollup.js';
@@ -135,7 +136,35 @@ CREATE TABLE audit_daily (
 `,
     run: rebuildRollup,
   },
+  {
+    version: 5,
+    name: 'full-text index for the text filter (when the engine has FTS5)',
+    sql: '',
+    run: createTextIndex,
+  },
 ];
+
+/** The text the FTS index holds for a row: ids, model, user and the stored prompt/response. */
+export const FTS_BODY_SQL = `coalesce(l.request_id, '') || ' ' || coalesce(l.model, '') || ' ' || coalesce(l.user_id, '') || ' ' ||
+  coalesce(t.prompt_text, '') || ' ' || coalesce(t.response_text, '')`;
+
+/**
+ * Contentless FTS5 (the text already lives in audit_log / audit_text; the index only finds candidate
+ * rows, which the query then checks with LIKE). Skipped, leaving the LIKE scan, where the engine was
+ * built without FTS5.
+ */
+function createTextIndex(db: SqlDb): void {
+  try {
+    db.exec("CREATE VIRTUAL TABLE audit_fts USING fts5(body, content='', contentless_delete=1)");
+  } catch {
+    return;
+  }
+  db.exec(`INSERT INTO audit_fts(rowid, body) SELECT l.id, ${FTS_BODY_SQL} FROM audit_log l LEFT JOIN audit_text t ON t.id = l.id`);
+}
+
+export function hasTextIndex(db: SqlDb): boolean {
+  return !!db.prepare("SELECT 1 AS x FROM sqlite_master WHERE name = 'audit_fts'").get();
+}
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
@@ -162,7 +191,7 @@ export function migrate(db: SqlDb, now: () => number = Date.now): number[] {
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     db.transaction(() => {
-      db.exec(m.sql);
+      if (m.sql) db.exec(m.sql);
       m.run?.(db);
       db.prepare('INSERT OR REPLACE INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date(now()).toISOString());
       db.exec(`PRAGMA user_version = ${m.version}`);

@@ -15,12 +15,13 @@
 import { GatewayError } from '../errors.js';
 import type { AuditRecord, AuditSink, Clock, Logger } from '../types.js';
 import { startCheckpointer, type Checkpointer } from '../storage/checkpointer.js';
-import { describeEngine, openDatabase, type SqlDb, type SqlEngine, type SqlStatement } from '../storage/sqlite.js';
+import { describeEngine, isCorruptDatabaseError, openDatabase, type SqlDb, type SqlEngine, type SqlStatement } from '../storage/sqlite.js';
+import { existsSync, renameSync } from 'node:fs';
 import { analytics, type Analytics, type AnalyticsQuery } from './analytics.js';
 import { RollupWriter, type UsageSample } from './rollup.js';
 import { csvHeader, csvRow, jsonlRow } from './export.js';
-import { buildWhere, clampLimit, decodeCursor, encodeCursor, DAY_MS, type LogPage, type LogQuery } from './query.js';
-import { migrate, schemaVersion } from './schema.js';
+import { buildWhere, clampLimit, decodeCursor, encodeCursor, ftsQuery, DAY_MS, type LogPage, type LogQuery } from './query.js';
+import { hasTextIndex, migrate, schemaVersion } from './schema.js';
 import { LOG_COLUMNS, SELECT_LOG, toParams, toVasLog, type LogParams, type LogRow, type VASLog } from './vaslog.js';
 
 export interface AuditStoreOptions {
@@ -74,7 +75,7 @@ export interface AuditStore extends AuditSink {
   getAnalytics(q?: AnalyticsQuery): Promise<Analytics>;
   /** Streams the filtered set newest first, one page of rows per chunk (limit/offset/cursor are ignored). */
   exportLogs(q: LogQuery, format: ExportFormat): AsyncIterable<string>;
-  /** Deletes rows older than retentionDays in batches of 500, yielding between batches. Returns rows deleted. */
+  /** Deletes rows older than retentionDays in batches of 200, yielding between batches. Returns rows deleted. */
   runRetention(): Promise<number>;
   count(): Promise<number>;
   /** Called (on a later tick) with each committed log; returns an unsubscribe function. */
@@ -83,7 +84,7 @@ export interface AuditStore extends AuditSink {
 }
 
 const FLUSH_NOW_AT = 5000;
-const RETENTION_BATCH = 500;
+const RETENTION_BATCH = 200;
 const EXPORT_PAGE = 500;
 
 /**
@@ -94,8 +95,27 @@ const EXPORT_PAGE = 500;
  * logger.info(audit.status.description);
  */
 export function openAuditStore(opts: AuditStoreOptions): AuditStore {
+  const first = tryOpen(opts);
+  if (!('error' in first)) return new SqliteAuditStore(first.db, opts, first.migrated);
+  if (isCorruptDatabaseError(first.error) && opts.path !== ':memory:' && existsSync(opts.path)) {
+    // A damaged file must not stop logging for good: keep it for inspection and start a new one.
+    const aside = `${opts.path}.corrupt-${new Date(opts.clock.wallNow()).toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      renameSync(opts.path, aside);
+      for (const ext of ['-wal', '-shm']) if (existsSync(opts.path + ext)) renameSync(opts.path + ext, aside + ext);
+      opts.logger.error('The audit database was damaged; it was moved aside and a new one started', { path: opts.path, movedTo: aside });
+      const second = tryOpen(opts);
+      if (!('error' in second)) return new SqliteAuditStore(second.db, opts, second.migrated);
+      return disabledStore(opts, (second.error as Error).message);
+    } catch (e) {
+      return disabledStore(opts, `${(first.error as Error).message}; moving it aside failed: ${(e as Error).message}`);
+    }
+  }
+  return disabledStore(opts, (first.error as Error).message);
+}
+
+function tryOpen(opts: AuditStoreOptions): { db: SqlDb; migrated: number[] } | { error: unknown } {
   let db: SqlDb;
-  let migrated: number[];
   try {
     db = openDatabase(opts.path, {
       nativeBinding: opts.nativeBinding,
@@ -105,20 +125,19 @@ export function openAuditStore(opts: AuditStoreOptions): AuditStore {
       engine: opts.engine,
       walAutocheckpoint: opts.backgroundCheckpoint === false ? undefined : 10_000,
     });
-  } catch (e) {
-    return disabledStore(opts, (e as Error).message);
+  } catch (error) {
+    return { error };
   }
   try {
-    migrated = migrate(db, () => opts.clock.wallNow());
-  } catch (e) {
+    return { db, migrated: migrate(db, () => opts.clock.wallNow()) };
+  } catch (error) {
     try {
       db.close();
     } catch {
       /* already failing */
     }
-    return disabledStore(opts, (e as Error).message);
+    return { error };
   }
-  return new SqliteAuditStore(db, opts, migrated);
 }
 
 const COL = Object.fromEntries(LOG_COLUMNS.map((c, i) => [c, i])) as Record<(typeof LOG_COLUMNS)[number], number>;
@@ -178,6 +197,8 @@ class SqliteAuditStore implements AuditStore {
   private readonly statements = new Map<string, SqlStatement>();
   private readonly rollup: RollupWriter;
   private readonly deleteDaily: SqlStatement;
+  /** Full-text index for the text filter; null where the engine has no FTS5 (LIKE scan instead). */
+  private readonly insertFts: SqlStatement | null;
   private checkpointer: Checkpointer | null = null;
   private retentionTimer: NodeJS.Timeout | null = null;
   private retentionRunning: Promise<number> | null = null;
@@ -189,10 +210,14 @@ class SqliteAuditStore implements AuditStore {
     migrated: number[],
   ) {
     this.engine = db.engine;
+    // A larger page cache keeps the index b-trees hot; mmap makes page reads of a big log cheap.
+    db.pragma('cache_size = -32768');
+    db.pragma('mmap_size = 268435456');
     this.insertLog = db.prepare(`INSERT INTO audit_log (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')})`);
     this.insertText = db.prepare('INSERT INTO audit_text (id, prompt_text, response_text) VALUES (?, ?, ?)');
     this.rollup = new RollupWriter(db);
     this.deleteDaily = db.prepare('DELETE FROM audit_daily WHERE day < ?');
+    this.insertFts = hasTextIndex(db) ? db.prepare('INSERT INTO audit_fts(rowid, body) VALUES (?, ?)') : null;
     const description = `Audit log: ${describeEngine(db.engineInfo)} at ${db.path}`;
     this.status = {
       engine: db.engine,
@@ -260,6 +285,7 @@ class SqliteAuditStore implements AuditStore {
             const p = toParams(rec, now);
             const id = Number(this.insertLog.run(...p.log).lastInsertRowid);
             if (p.prompt !== null || p.response !== null) this.insertText.run(id, p.prompt, p.response);
+            this.insertFts?.run(id, `${p.log[COL.request_id]} ${p.log[COL.model]} ${p.log[COL.user_id] ?? ''} ${p.prompt ?? ''} ${p.response ?? ''}`);
             samples.push(sampleFromParams(p.log));
             if (wantLogs) committed.push({ id, params: p });
           } catch (e) {
@@ -328,15 +354,32 @@ class SqliteAuditStore implements AuditStore {
 
   private page(q: LogQuery, limit: number, offset: number, after: { ts: number; id: number } | null): Array<LogRow> {
     const { where, params } = buildWhere(q, this.opts.clock.wallNow());
-    if (after) {
-      where.push('(l.ts < ? OR (l.ts = ? AND l.id < ?))');
-      params.push(after.ts, after.ts, after.id);
+    const match = q.text && this.insertFts ? ftsQuery(q.text) : null;
+    let sql: string;
+    if (match) {
+      // Text search: the FTS index yields candidate rows newest-written first (rowid order, streamed,
+      // no sort) and the LIKE in `where` keeps exact substring semantics. Pages follow the row id.
+      if (after) {
+        where.push('l.id < ?');
+        params.push(after.id);
+      }
+      sql =
+        `SELECT ${SELECT_LOG} FROM audit_fts CROSS JOIN audit_log l ON l.id = audit_fts.rowid LEFT JOIN audit_text t ON t.id = l.id` +
+        ` WHERE audit_fts MATCH ?${where.length ? ` AND ${where.join(' AND ')}` : ''} ORDER BY audit_fts.rowid DESC LIMIT ?`;
+      params.unshift(match);
+    } else {
+      if (after) {
+        // Written so the planner keeps an index range on ts (an OR of (ts < x) and (ts = x AND id < y)
+        // makes it scan from the top of the range on every page: measured 100 ms vs 0.3 ms at 1M rows).
+        where.push('l.ts <= ? AND (l.ts < ? OR l.id < ?)');
+        params.push(after.ts, after.ts, after.id);
+      }
+      sql =
+        `SELECT ${SELECT_LOG} FROM audit_log l LEFT JOIN audit_text t ON t.id = l.id` +
+        (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+        ` ORDER BY l.ts DESC, l.id DESC LIMIT ?`;
     }
-    const sql =
-      `SELECT ${SELECT_LOG} FROM audit_log l LEFT JOIN audit_text t ON t.id = l.id` +
-      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY l.ts DESC, l.id DESC LIMIT ?` +
-      (offset ? ' OFFSET ?' : '');
+    if (offset) sql += ' OFFSET ?';
     const args: Array<string | number> = [...params, limit];
     if (offset) args.push(offset);
     return this.stmt(sql).all<LogRow>(...args);
@@ -413,14 +456,17 @@ class SqliteAuditStore implements AuditStore {
     const cutoff = this.opts.clock.wallNow() - this.opts.retentionDays * DAY_MS;
     const pick = `SELECT id FROM audit_log WHERE ts < ? ORDER BY ts, id LIMIT ${RETENTION_BATCH}`;
     const delText = this.db.prepare(`DELETE FROM audit_text WHERE id IN (${pick})`);
+    const delFts = this.insertFts ? this.db.prepare(`DELETE FROM audit_fts WHERE rowid IN (${pick})`) : null;
     const delLog = this.db.prepare(`DELETE FROM audit_log WHERE id IN (${pick})`);
     let total = 0;
     for (;;) {
       if (this.closed) break;
       let n = 0;
+      const t0 = performance.now();
       try {
         n = this.db.transaction(() => {
           delText.run(cutoff);
+          delFts?.run(cutoff);
           const deleted = delLog.run(cutoff).changes;
           // Whole days before the cutoff leave the rollup too (the cutoff's own day stays until it is whole).
           this.deleteDaily.run(Math.floor(cutoff / DAY_MS));
@@ -432,8 +478,9 @@ class SqliteAuditStore implements AuditStore {
       }
       total += n;
       if (n < RETENTION_BATCH) break;
-      // Yield to requests between batches (a batch takes ~1-3 ms).
-      await new Promise<void>((r) => setTimeout(r, 1));
+      // Yield to requests between batches, resting as long as the batch took so retention never takes
+      // more than half the thread (a batch of 200 is ~3-6 ms of CPU at 1M rows).
+      await new Promise<void>((r) => setTimeout(r, Math.max(1, Math.min(50, performance.now() - t0))));
     }
     if (total) this.opts.logger.info('Audit retention deleted old rows', { deleted: total, retentionDays: this.opts.retentionDays });
     return total;

@@ -74,8 +74,14 @@ interface Counters {
 }
 
 const COUNTER_NAMES: Array<keyof Counters> = ['hits', 'misses', 'l1_hits', 'l2_hits', 'l3_hits', 'tokens_saved', 'cost_saved_cents'];
-/** Shipped semantic defaults, tuned in bench/cache.bench.ts (see docs/cache.md). */
+/** Candidates verified per semantic lookup (best first). */
 export const SEMANTIC_TOP_K = 5;
+/**
+ * The similarity threshold tuned in bench/cache.bench.ts (docs/cache.md): with verification doing the
+ * precision work, 0.80 serves the most paraphrases with no loss of precision on the dev sets. The
+ * default of `cache.similarityThreshold` in config.ts should equal it.
+ */
+export const SHIPPED_SIMILARITY_THRESHOLD = 0.8;
 
 /** Creates the cache; see docs/cache.md for the tiers and the verification rules. */
 export function createCache(opts: CreateCacheOptions): ResponseCache {
@@ -133,6 +139,10 @@ export function createCache(opts: CreateCacheOptions): ResponseCache {
       track(
         e.load().then(
           () => {
+            if (e.dim !== index.dim) {
+              for (const k of entries.keys()) if (index.has(k)) needVector.add(k);
+              index = new VectorIndex(e.dim);
+            }
             embedderReady = true;
             reindexMissing();
           },
@@ -144,7 +154,8 @@ export function createCache(opts: CreateCacheOptions): ResponseCache {
       );
     }
   }
-  const index = new VectorIndex(embedder?.dim ?? 100);
+  // Sized by the embedder; a model that reports its size only after loading gets a fresh index then.
+  let index = new VectorIndex(embedder && embedder.dim > 0 ? embedder.dim : 100);
 
   // ---- state ---------------------------------------------------------------------------------------
   /** Every entry, in LRU order (first = least recently used). */

@@ -2,7 +2,7 @@
  * Public surface of the response cache (exact + verified semantic); the composition root wires
  * `createCache` into the gateway and `cacheRoutes` into the server.
  */
-export { createCache, type CreateCacheOptions, type ResponseCache, type CacheInfo } from './cache.js';
+export { createCache, SHIPPED_SIMILARITY_THRESHOLD, SEMANTIC_TOP_K, type CreateCacheOptions, type ResponseCache, type CacheInfo } from './cache.js';
 export { cacheRoutes } from './routes.js';
 export { exactKey, canonicalJson, semanticTarget } from './key.js';
 export type { Embedder, Lexicon } from './embedder/types.js';

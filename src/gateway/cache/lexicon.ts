@@ -6,12 +6,15 @@
  * GloVe's news corpus (e.g. "yaml").
  */
 
-/** Negation cues, canonicalised (n't and cannot become "not"). */
+/**
+ * Negation cues, canonicalised: not / n't / no / never / none… all count as one "not" (their number must
+ * match: "not … not" is not "not"); without, except and unless are kept apart.
+ */
 export const NEGATION_CUES: Record<string, string> = {
   not: 'not', "n't": 'not', nt: 'not', cannot: 'not', cant: 'not', dont: 'not', doesnt: 'not', didnt: 'not',
   isnt: 'not', arent: 'not', wasnt: 'not', werent: 'not', wont: 'not', shouldnt: 'not', couldnt: 'not', wouldnt: 'not',
-  never: 'never', no: 'no', none: 'no', nothing: 'no', nobody: 'no', nowhere: 'no', neither: 'no', nor: 'no',
-  without: 'without', except: 'except', excluding: 'except', unless: 'unless', instead: 'instead',
+  never: 'not', no: 'not', none: 'not', nothing: 'not', nobody: 'not', nowhere: 'not', neither: 'not', nor: 'not',
+  without: 'without', except: 'except', excluding: 'except', unless: 'unless',
 };
 
 /**
@@ -20,7 +23,7 @@ export const NEGATION_CUES: Record<string, string> = {
  */
 export const ANTONYM_GROUPS: readonly (readonly string[])[] = [
   ['enable', 'disable'], ['enabled', 'disabled'], ['on', 'off'], ['add', 'remove', 'delete', 'drop'], ['insert', 'delete'],
-  ['create', 'destroy', 'delete'], ['allow', 'deny', 'block', 'forbid', 'disallow', 'prevent'], ['block', 'unblock'],
+  ['create', 'destroy', 'delete', 'drop'], ['allow', 'deny', 'block', 'forbid', 'disallow', 'prevent'], ['block', 'unblock'],
   ['accept', 'reject', 'decline'], ['include', 'exclude'], ['increase', 'decrease', 'reduce'], ['raise', 'lower'],
   ['grow', 'shrink'], ['expand', 'collapse'], ['maximum', 'minimum'], ['max', 'min'], ['maximize', 'minimize'],
   ['largest', 'smallest'], ['biggest', 'smallest'], ['highest', 'lowest'], ['longest', 'shortest'], ['most', 'least'],
@@ -46,7 +49,7 @@ export const ANTONYM_GROUPS: readonly (readonly string[])[] = [
   ['today', 'tomorrow', 'yesterday'], ['plus', 'minus', 'times'], ['multiply', 'divide', 'add', 'subtract'],
   ['squared', 'cubed'], ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'],
   ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'],
-  ['north', 'south', 'east', 'west'], ['why', 'when', 'where', 'who', 'which'], ['client', 'server'],
+  ['north', 'south', 'east', 'west'], ['why', 'when', 'where', 'who'], ['client', 'server'],
   ['frontend', 'backend'], ['input', 'output'], ['source', 'target', 'destination'], ['local', 'remote', 'global'],
   ['width', 'height'], ['row', 'column'], ['rows', 'columns'], ['key', 'value'], ['keys', 'values'],
   ['parent', 'child'], ['head', 'tail'], ['prefix', 'suffix'], ['stack', 'queue'], ['min-heap', 'max-heap'],
@@ -65,7 +68,7 @@ export const ANTONYM_GROUPS: readonly (readonly string[])[] = [
  * appear on both sides or on neither.
  */
 export const STRICT_WORDS: readonly string[] = [
-  'only', 'all', 'every', 'each', 'any', 'some', 'both', 'either', 'single', 'multiple', 'several', 'always',
+  'only', 'all', 'every', 'each', 'both', 'single', 'multiple', 'several', 'always',
   'sometimes', 'often', 'rarely', 'ever', 'already', 'yet', 'again', 'approximately', 'almost',
   'much', 'many', 'unique', 'duplicate', 'duplicates', 'distinct', 'recursively', 'recursive', 'reverse', 'reversed', 'inverse',
   'safely', 'permanently', 'temporarily', 'manually', 'automatically', 'globally', 'locally', 'case-insensitive',
@@ -92,9 +95,8 @@ export const LANGUAGE_TERMS: readonly string[] = [
 
 /** Data types and structures ("a list", "an array"). */
 export const TYPE_TERMS: readonly string[] = [
-  'dataframe', 'dict', 'dictionary', 'list', 'tuple', 'array', 'set', 'map', 'string', 'int', 'integer', 'float',
-  'double', 'bool', 'boolean', 'object', 'class', 'struct', 'enum', 'number', 'char', 'byte', 'bytes', 'date',
-  'timestamp', 'datetime', 'hashmap', 'vector', 'matrix', 'queue', 'stack', 'tree', 'graph',
+  'dataframe', 'dict', 'dictionary', 'list', 'tuple', 'array', 'map', 'string', 'int', 'integer', 'float',
+  'double', 'bool', 'boolean', 'object', 'class', 'struct', 'enum', 'char', 'byte', 'bytes', 'timestamp', 'datetime', 'hashmap', 'vector', 'matrix', 'queue', 'stack', 'tree', 'graph',
 ];
 
 /** Platforms, tools, frameworks, protocols, time zones. */
@@ -131,9 +133,12 @@ export const DIRECTION_MARKERS: readonly string[] = [
 /** Weak markers: they make order meaningful only between two terms of the same kind ("JavaScript code in TypeScript"). */
 export const WEAK_DIRECTION_MARKERS: readonly string[] = ['in', 'for', 'with', 'on', 'using', 'at'];
 
-/** Number words map to digits so "five" and "5" compare equal and "five" vs "six" differ. */
+/**
+ * Number words map to digits so "five" and "5" compare equal and "five" vs "six" differ. "one" is left out:
+ * it is mostly a pronoun or an article ("one of the best", "which one"), and "1" vs "2" is still caught.
+ */
 export const NUMBER_WORDS: Record<string, string> = {
-  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+  zero: '0', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
   ten: '10', eleven: '11', twelve: '12', thirteen: '13', fourteen: '14', fifteen: '15', sixteen: '16',
   seventeen: '17', eighteen: '18', nineteen: '19', twenty: '20', thirty: '30', forty: '40', fifty: '50', sixty: '60',
   seventy: '70', eighty: '80', ninety: '90', hundred: '100', thousand: '1000', million: '1000000', billion: '1000000000',
@@ -147,7 +152,7 @@ export const STOP_WORDS: readonly string[] = [
   'to', 'from', 'into', 'onto', 'as', 'is', 'are', 'was', 'were', 'be', 'been', 'being', 'am', 'do', 'does', 'did',
   'doing', 'done', 'have', 'has', 'had', 'having', 'i', 'me', 'my', 'mine', 'myself', 'you', 'your', 'yours',
   'yourself', 'he', 'him', 'his', 'she', 'her', 'hers', 'it', 'its', 'itself', 'we', 'us', 'our', 'ours', 'they',
-  'them', 'their', 'theirs', 'this', 'that', 'these', 'those', 'there', 'here', 'what', 'how', 'can', 'could',
+  'them', 'their', 'theirs', 'this', 'that', 'these', 'those', 'there', 'here', 'what', 'which', 'how', 'can', 'could',
   'would', 'should', 'will', 'shall', 'might', 'must', 'may', 'so', 'such', 'than', 'too', 'very', 'just', 'also',
   'up', 'down', 'out', 'via', 'using', 'use', 'used', 'way', 'ways', 'please', 'thanks', 'thank', 'hi', 'hello',
   'hey', 'kindly', 'let', "let's", 'lets', 'i\'m', 'im', 'i\'d', 'id', 'i\'ve', 've', 's', 're', 'll', 'd', 'm',
@@ -171,7 +176,41 @@ export const FILLER_WORDS: readonly string[] = [
   'anybody', 'everybody', 'people', 'person', 'somewhere', 'well', 'even', 'lot', 'lots',
   'perform', 'performing', 'achieve', 'accomplish', 'implement', 'implementing', 'do', 'does', 'done',
   'someone', 'find', 'out', 'learn', 'understand', 'wondering', 'wonder', 'curious', 'ask', 'asking',
+  'some', 'any', 'either', 'yes', 'convert', 'send', 'turn', 'transform', 'purpose', 'exactly', 'fast', 'fastest',
+  'between', 'compare', 'compared', 'comparison', 'create', 'generate', 'build', 'new', 'over', 'through',
 ];
+
+/** Words that carry their own negation: compared as "not" + the base word ("inaccurate" = "not accurate"). */
+export const NEGATED_FORMS: Record<string, string> = {
+  inaccurate: 'accurate', incorrect: 'correct', invalid: 'valid', unavailable: 'available', unsafe: 'safe',
+  unsupported: 'supported', unused: 'used', unsorted: 'sorted', unordered: 'ordered', insecure: 'secure',
+  inactive: 'active', incomplete: 'complete', inconsistent: 'consistent', incompatible: 'compatible',
+  impossible: 'possible', illegal: 'legal', irrelevant: 'relevant', unnecessary: 'necessary', unable: 'able',
+  unclear: 'clear', unstable: 'stable', unreadable: 'readable', unreachable: 'reachable', unresponsive: 'responsive',
+  unsuccessful: 'successful', untrusted: 'trusted', unencrypted: 'encrypted', uncompressed: 'compressed',
+  nonempty: 'empty', 'non-empty': 'empty', disallowed: 'allowed', disabled: 'enabled', unchecked: 'checked',
+};
+
+/**
+ * Abbreviations and spelling variants compared as one word by the verifier ("max" = "maximum",
+ * "app" = "application"). Only true equivalents: never a pair whose meaning can differ.
+ */
+export const CANONICAL_WORDS: Record<string, string> = {
+  max: 'maximum', min: 'minimum', app: 'application', apps: 'applications', repo: 'repository', repos: 'repositories',
+  config: 'configuration', configs: 'configurations', dir: 'directory', dirs: 'directories', folder: 'directory',
+  folders: 'directories', docs: 'documentation', env: 'environment', func: 'function', fn: 'function',
+  arg: 'argument', args: 'arguments', param: 'parameter', params: 'parameters', db: 'database', dbs: 'databases',
+  lib: 'library', libs: 'libraries', pkg: 'package', pkgs: 'packages', msg: 'message', msgs: 'messages',
+  info: 'information', auth: 'authentication', cmd: 'command', var: 'variable', vars: 'variables',
+  colour: 'color', colours: 'colors', behaviour: 'behavior', initialise: 'initialize', initialised: 'initialized',
+  optimise: 'optimize', serialise: 'serialize', normalise: 'normalize', analyse: 'analyze', organise: 'organize',
+  javascript: 'javascript', js: 'javascript', ts: 'typescript', py: 'python', golang: 'go', postgres: 'postgresql',
+  k8s: 'kubernetes', nodejs: 'node.js', yml: 'yaml', cpp: 'c++', csharp: 'c#', macos: 'mac', osx: 'mac',
+  lowercase: 'lowercase', 'lower-case': 'lowercase', 'upper-case': 'uppercase', 'e-mail': 'email', emails: 'email',
+  website: 'site', websites: 'sites', webpage: 'page', webpages: 'pages', item: 'element', items: 'elements',
+  iterate: 'loop', iterates: 'loops', iterating: 'looping', iterated: 'looped', iteration: 'loop',
+};
+
 
 // Some filler words are also antonym-group members (best, right, show, get, write, mean): the verifier checks
 // antonym conflicts first, so an unmatched "best" is filler unless the other side says "worst".

@@ -83,7 +83,7 @@ function pushWord(out: Token[], raw: string, sentenceStart: boolean): void {
     if (tail.toLowerCase() === 't' && /n$/i.test(base)) {
       // don't -> do + n't ; can't -> ca + n't (ca is mapped back to can by callers via the stem table below)
       const stem = base.slice(0, -1);
-      push(out, CONTRACTION_BASE[stem.toLowerCase()] ?? stem, 'word', sentenceStart);
+      push(out, Object.hasOwn(CONTRACTION_BASE, stem.toLowerCase()) ? CONTRACTION_BASE[stem.toLowerCase()] : stem, 'word', sentenceStart);
       push(out, "n't", 'word', false);
       return;
     }
@@ -97,6 +97,7 @@ const CONTRACTION_BASE: Record<string, string> = { ca: 'can', wo: 'will', sha: '
 
 /** A word is code-like when its shape says it is an identifier, path, file name or call. */
 export function classify(raw: string): TokenKind {
+  if (/^(?:e\.g|i\.e|etc|vs)$/i.test(raw)) return 'word';
   if (/[_$]|::|\(\)$|[\\/]/.test(raw)) return 'code';
   if (/[a-z][A-Z]/.test(raw)) return 'code'; // camelCase / PascalCase with an inner capital
   if (/[A-Za-z]\.[A-Za-z]/.test(raw)) return 'code'; // file.ext, os.path, node.js

@@ -9,7 +9,7 @@
 import type { Lexicon } from './embedder/types.js';
 import { tokenize, stem, type Token } from './tokenize.js';
 import {
-  ANTONYM_GROUPS, DIRECTION_MARKERS, ENTITY_WORDS, FILLER_WORDS, KEY_TERMS, LANGUAGE_TERMS, NEGATION_CUES, NUMBER_WORDS,
+  ANTONYM_GROUPS, CANONICAL_WORDS, DIRECTION_MARKERS, NEGATED_FORMS, ENTITY_WORDS, FILLER_WORDS, KEY_TERMS, LANGUAGE_TERMS, NEGATION_CUES, NUMBER_WORDS,
   PLATFORM_TERMS, STOP_WORDS, STRICT_WORDS, TYPE_TERMS, UNIT_TERMS, WEAK_DIRECTION_MARKERS,
 } from './lexicon.js';
 
@@ -22,14 +22,17 @@ export type WordClass = 'key' | 'entity' | 'code' | 'strict' | 'polar' | 'filler
 export interface PromptFeatures {
   numbers: string[];
   negations: string[];
+  /** Distinct code tokens, lower-cased ("Iter_archive()" at a sentence start is still iter_archive()). */
   codes: string[];
+  /** Arithmetic / comparison operators ("2 + 2" vs "2 * 2"). */
+  ops: string[];
   /** Content stems -> class and a representative lower-case word. */
   content: Map<string, { word: string; cls: WordClass }>;
   /**
    * Content items in order of appearance, with the direction marker (if any) between each and the one
    * before it, and the kind of named term it is (language, type, platform, unit, entity, number, code).
    */
-  sequence: Array<{ stem: string; marker: 'strong' | 'weak' | null; kind: string | null }>;
+  sequence: Array<{ stem: string; marker: 'strong' | 'weak' | null; kind: string | null; pos: number }>;
   /** Entity stems in order (PAWS-style swaps of names change the meaning). */
   entityOrder: string[];
   /** All stems (stop words included), for antonym conflicts. */
@@ -45,7 +48,7 @@ export interface VerifyOptions {
   rareRank: number;
   /** Minimum word-vector cosine for a left-over word to count as a synonym of one on the other side. */
   synonymSimilarity: number;
-  /** Most left-over (soft-matched) content words allowed per side. */
+  /** Left-over (soft-matched) content words allowed per side, plus one per 8 content words. */
   maxSoftMatches: number;
 }
 
@@ -53,7 +56,14 @@ export const DEFAULT_VERIFY_OPTIONS: VerifyOptions = { rareRank: 25_000, synonym
 
 export type VerifyResult = { ok: true; softMatches: number } | { ok: false; reason: VerifyReason; detail?: string };
 
+// Maps, not the lexicon's plain objects: a prompt word like "constructor" must not find Object.prototype.
+const canonical = new Map(Object.entries(CANONICAL_WORDS));
+const negationCue = new Map(Object.entries(NEGATION_CUES));
+const numberWord = new Map(Object.entries(NUMBER_WORDS));
+const negatedForm = new Map(Object.entries(NEGATED_FORMS));
 const stopSet = new Set(STOP_WORDS);
+const COORDINATION = new Set(['and', 'or', 'vs', 'versus', 'nor', '&', '/']);
+const OPERATORS = new Set(['+', '*', '/', '^', '=', '<', '>', '×', '÷']);
 const fillerStems = new Set(FILLER_WORDS.map(stem));
 const strictStems = new Set(STRICT_WORDS.map(stem));
 const keySet = new Set(KEY_TERMS);
@@ -82,10 +92,11 @@ const AMBIGUOUS_KEYS = new Set([
 
 /** Extracts what the verifier compares; computed once per stored prompt. */
 export function extractFeatures(text: string, lex?: Lexicon): PromptFeatures {
-  const toks = tokenize(text);
+  const toks = expandWords(tokenize(text), lex);
   const numbers: string[] = [];
   const negations: string[] = [];
   const codes: string[] = [];
+  const ops: string[] = [];
   const content = new Map<string, { word: string; cls: WordClass }>();
   const sequence: PromptFeatures['sequence'] = [];
   const entityOrder: string[] = [];
@@ -97,7 +108,7 @@ export function extractFeatures(text: string, lex?: Lexicon): PromptFeatures {
   };
   let marker: 'strong' | 'weak' | null = null;
   const item = (st: string, kind: string | null) => {
-    sequence.push({ stem: st, marker, kind });
+    sequence.push({ stem: st, marker, kind, pos: tokens.length - 1 });
     marker = null;
   };
   for (const t of toks) {
@@ -105,6 +116,7 @@ export function extractFeatures(text: string, lex?: Lexicon): PromptFeatures {
     if (t.kind === 'symbol') {
       if (markerSet.has(t.text)) marker = 'strong';
       if (t.text === '%') numbers.push('%');
+      if (OPERATORS.has(t.text)) ops.push(t.text);
       continue;
     }
     if (t.kind === 'number') {
@@ -114,24 +126,27 @@ export function extractFeatures(text: string, lex?: Lexicon): PromptFeatures {
       note(`#${t.text}`);
       continue;
     }
-    const lower = t.lower;
+    const lower = canonical.get(t.lower) ?? t.lower;
     if (t.kind === 'code' && !keySet.has(lower)) {
-      codes.push(t.text);
-      item(`\`${t.text}`, 'code');
-      tokens[tokens.length - 1] = `\`${t.text}`;
-      note(`\`${t.text}`);
+      if (!codes.includes(lower)) codes.push(lower);
+      item(`\`${lower}`, 'code');
+      tokens[tokens.length - 1] = `\`${lower}`;
+      note(`\`${lower}`);
       continue;
     }
-    const neg = NEGATION_CUES[lower];
-    if (neg) {
+    const neg = negationCue.get(lower);
+    // A leading "No," / "Yes," is an answer particle, not a negation of the content.
+    const particle = t.sentenceStart && (lower === 'no' || lower === 'yes') && toks[toks.indexOf(t) + 1]?.text === ',';
+    if (neg && !particle) {
       negations.push(neg);
       continue;
     }
+    if (particle) continue;
     const st = stem(lower);
     allStems.add(st);
     if (markerSet.has(lower)) marker = 'strong';
     else if (weakMarkerSet.has(lower) && marker === null) marker = 'weak';
-    const num = NUMBER_WORDS[lower];
+    const num = numberWord.get(lower);
     if (num !== undefined) {
       numbers.push(num);
       item(`#${num}`, 'number');
@@ -151,9 +166,49 @@ export function extractFeatures(text: string, lex?: Lexicon): PromptFeatures {
   numbers.sort();
   negations.sort();
   codes.sort();
+  ops.sort();
   const uniquePos = new Map<string, number>();
   for (const [k, i] of seen) if (i >= 0) uniquePos.set(k, i);
-  return { numbers, negations, codes, content, sequence, entityOrder, allStems, tokens, uniquePos };
+  return { numbers, negations, codes, ops, content, sequence, entityOrder, allStems, tokens, uniquePos };
+}
+
+/**
+ * Word-level normalisation before comparison: "inaccurate" -> "not accurate"; hyphenated words compare
+ * by their parts ("pretty-print" = "pretty print"), and a rare solid compound splits into two common words
+ * ("multiline" = "multi line") so both spellings meet.
+ */
+function expandWords(toks: Token[], lex?: Lexicon): Token[] {
+  const out: Token[] = [];
+  const part = (t: Token, w: string, first: boolean): Token => ({ ...t, text: w, lower: w.toLowerCase(), sentenceStart: first && t.sentenceStart, capital: first && t.capital });
+  const common = (w: string) => (lex?.rank(w) ?? Infinity) < 20_000;
+  for (const t of toks) {
+    if (t.kind !== 'word') {
+      out.push(t);
+      continue;
+    }
+    const neg = negatedForm.get(t.lower);
+    if (neg) {
+      out.push(part(t, 'not', true), part(t, neg, false));
+      continue;
+    }
+    if (/^[a-z]+(?:-[a-z]+)+$/i.test(t.text) && !keySet.has(t.lower)) {
+      t.text.split('-').forEach((w, i) => out.push(part(t, w, i === 0)));
+      continue;
+    }
+    if (lex && /^[a-z]{6,}$/.test(t.lower) && !common(t.lower)) {
+      let split: [string, string] | undefined;
+      for (let i = 3; i <= t.lower.length - 3 && !split; i++) {
+        const a = t.lower.slice(0, i), b = t.lower.slice(i);
+        if (common(a) && common(b) && !stopSet.has(a) && !stopSet.has(b)) split = [a, b];
+      }
+      if (split) {
+        out.push(part(t, split[0], true), part(t, split[1], false));
+        continue;
+      }
+    }
+    out.push(t);
+  }
+  return out;
 }
 
 function classifyWord(t: Token, lex?: Lexicon): WordClass {
@@ -197,6 +252,7 @@ export function verifyMatch(a: PromptFeatures, b: PromptFeatures, lex?: Lexicon,
   if (!sameList(a.numbers, b.numbers)) return { ok: false, reason: 'numbers' };
   if (!sameList(a.negations, b.negations)) return { ok: false, reason: 'negation' };
   if (!sameList(a.codes, b.codes)) return { ok: false, reason: 'code' };
+  if (!sameList(a.ops, b.ops)) return { ok: false, reason: 'numbers', detail: 'operators' };
   for (const g of antonymStemGroups) {
     const inA = [...g].filter((s) => a.allStems.has(s));
     const inB = [...g].filter((s) => b.allStems.has(s));
@@ -207,6 +263,8 @@ export function verifyMatch(a: PromptFeatures, b: PromptFeatures, lex?: Lexicon,
 
   const leftA = unmatched(a, b);
   const leftB = unmatched(b, a);
+  // Left-over polar words (no conflict found above) may pair with a non-polar synonym ("create" ~ "build").
+  const soft = (cls: WordClass) => cls === 'plain' || cls === 'polar';
   for (const [side, left] of [[a, leftA], [b, leftB]] as const) {
     for (const s of left) {
       const { word, cls } = side.content.get(s)!;
@@ -214,27 +272,30 @@ export function verifyMatch(a: PromptFeatures, b: PromptFeatures, lex?: Lexicon,
       if (cls === 'key') return { ok: false, reason: 'key-term', detail: word };
       if (cls === 'entity') return { ok: false, reason: 'entity', detail: word };
       if (cls === 'strict') return { ok: false, reason: 'strict-word', detail: word };
-      if (cls === 'polar') return { ok: false, reason: 'antonym', detail: word };
       if (cls === 'code') return { ok: false, reason: 'code', detail: word };
       const r = lex?.rank(word);
       if (r === undefined || r >= opts.rareRank) return { ok: false, reason: 'rare-word', detail: word };
     }
   }
-  // Plain left-over words must pair up as synonyms (one-to-one, best pairs first).
-  const plainA = leftA.filter((s) => a.content.get(s)!.cls === 'plain').map((s) => a.content.get(s)!.word);
-  const plainB = leftB.filter((s) => b.content.get(s)!.cls === 'plain').map((s) => b.content.get(s)!.word);
-  if (plainA.length !== plainB.length) return { ok: false, reason: 'content-word', detail: [...plainA, '|', ...plainB].join(' ') };
-  if (plainA.length > opts.maxSoftMatches) return { ok: false, reason: 'too-different', detail: [...plainA, '|', ...plainB].join(' ') };
-  if (plainA.length) {
+  // Soft left-overs must pair up one-to-one as synonyms (best pairs first); two polar words never pair.
+  const softA = leftA.map((s) => a.content.get(s)!).filter((c) => soft(c.cls));
+  const softB = leftB.map((s) => b.content.get(s)!).filter((c) => soft(c.cls));
+  const list = (xs: typeof softA) => xs.map((x) => x.word).join(' ');
+  if (softA.length !== softB.length) return { ok: false, reason: 'content-word', detail: `${list(softA)} | ${list(softB)}` };
+  const budget = opts.maxSoftMatches + Math.floor(Math.min(a.content.size, b.content.size) / 8);
+  if (softA.length > budget) return { ok: false, reason: 'too-different', detail: `${list(softA)} | ${list(softB)}` };
+  if (softA.length) {
     if (!lex) return { ok: false, reason: 'content-word' };
     const pairs: Array<[number, number, number]> = [];
-    plainA.forEach((x, i) => plainB.forEach((y, j) => pairs.push([lex.wordSimilarity(x, y) ?? -1, i, j])));
+    softA.forEach((x, i) =>
+      softB.forEach((y, j) => pairs.push([x.cls === 'polar' && y.cls === 'polar' ? -1 : lex.wordSimilarity(x.word, y.word) ?? -1, i, j])),
+    );
     pairs.sort((p, q) => q[0] - p[0]);
     const usedA = new Set<number>();
     const usedB = new Set<number>();
     for (const [sim, i, j] of pairs) {
       if (usedA.has(i) || usedB.has(j)) continue;
-      if (sim < opts.synonymSimilarity) return { ok: false, reason: 'content-word', detail: `${plainA[i]}~${plainB[j]} ${sim.toFixed(2)}` };
+      if (sim < opts.synonymSimilarity) return { ok: false, reason: 'content-word', detail: `${softA[i].word}~${softB[j].word} ${sim.toFixed(2)}` };
       usedA.add(i);
       usedB.add(j);
     }
@@ -249,7 +310,7 @@ export function verifyMatch(a: PromptFeatures, b: PromptFeatures, lex?: Lexicon,
   if (directionFlipped(a, b) || directionFlipped(b, a)) return { ok: false, reason: 'direction' };
   const swap = swappedWords(a, b);
   if (swap) return { ok: false, reason: 'swap', detail: swap };
-  return { ok: true, softMatches: plainA.length };
+  return { ok: true, softMatches: softA.length };
 }
 
 function unmatched(x: PromptFeatures, y: PromptFeatures): string[] {
@@ -282,6 +343,8 @@ function directionFlipped(x: PromptFeatures, y: PromptFeatures): boolean {
       while (j >= 0 && x.sequence[j].kind !== cur.kind) j--;
       if (j < 0) continue;
     }
+    // "by value or by reference": items joined by a coordination are interchangeable.
+    if (x.tokens.slice(x.sequence[j].pos + 1, cur.pos).some((t) => COORDINATION.has(t))) continue;
     const p = firstPos.get(x.sequence[j].stem);
     const q = firstPos.get(cur.stem);
     if (p !== undefined && q !== undefined && p > q) return true;
@@ -291,6 +354,8 @@ function directionFlipped(x: PromptFeatures, y: PromptFeatures): boolean {
 
 /** Tokens between two words that make them interchangeable ("let and var" = "var and let"). */
 const SYMMETRIC_GAP = new Set(['and', 'or', 'vs', 'versus', ',', '/', '&', 'nor', 'plus', 'with']);
+const ARTICLES = new Set(['a', 'an', 'the']);
+const GAP_PREPOSITIONS = new Set(['by', 'to', 'in', 'on', 'for', 'of', 'from', 'at', 'as']);
 
 /**
  * Two words that traded places with their surroundings intact ("a red circle and a white background" vs
@@ -311,7 +376,10 @@ function swappedWords(a: PromptFeatures, b: PromptFeatures): string | undefined 
       // y sits in B exactly where x sat in A (same left and right neighbours, up to the swap).
       if (swapMap(at(b, by - 1)) !== at(a, ax - 1) || swapMap(at(b, by + 1)) !== at(a, ax + 1)) continue;
       const lo = Math.min(ax, ay), hi = Math.max(ax, ay);
-      const gap = a.tokens.slice(lo + 1, hi);
+      // "X and Y", "by X or by Y": a coordination with only articles / repeated prepositions around it.
+      // A word repeated before both ("git fetch and git pull") is shared context, not part of the gap.
+      const context = at(a, lo - 1);
+      const gap = a.tokens.slice(lo + 1, hi).filter((t) => !ARTICLES.has(t) && !GAP_PREPOSITIONS.has(t) && t !== context);
       if (gap.length > 0 && gap.every((t) => SYMMETRIC_GAP.has(t))) continue;
       return `${x}<->${y}`;
     }

@@ -1,13 +1,15 @@
 /**
  * SmartflowAgent: a conversational agent on top of SmartflowClient with memory (the whole conversation is
  * sent on every turn), an optional system prompt, and compliance scans of what goes in and what comes
- * out: a finding raises ComplianceError and the blocked turn is not kept in memory.
+ * out: content the policy would block or redact raises ComplianceError and the turn is not kept in
+ * memory (findings the policy only logs pass).
  *
  * @example
  * const agent = new SmartflowAgent({ client: sf, name: 'Support', systemPrompt: 'Be brief.' });
  * await agent.chat('My app crashes');      // remembers this for the next turn
  */
 import type { SmartflowClient } from './client.js';
+import { shouldBlock } from './compliance-decision.js';
 import { ComplianceError } from './errors.js';
 import type { ComplianceResult, Message } from './types.js';
 
@@ -19,7 +21,7 @@ export interface SmartflowAgentOptions {
   temperature?: number;
   maxTokens?: number;
   compliancePolicy?: string;
-  /** Scan inputs and outputs with checkCompliance (default true). */
+  /** Scan inputs and outputs with checkCompliance (default true); block what the policy blocks or redacts. */
   enableComplianceScan?: boolean;
   userId?: string;
   orgId?: string;
@@ -59,7 +61,7 @@ export class SmartflowAgent {
 
   private async scan(text: string, where: 'input' | 'output'): Promise<void> {
     const r: ComplianceResult = await this.client.checkCompliance(text, this.o.compliancePolicy ?? 'enterprise_standard');
-    if (r.has_violations) {
+    if (shouldBlock(r)) {
       const kinds = r.pii_detected.length ? r.pii_detected : r.violations;
       throw new ComplianceError(
         `${this.name}: the ${where === 'input' ? 'message' : 'reply'} was blocked by the compliance policy (${kinds.join(', ') || 'sensitive content'}, risk ${r.risk_level}). ` +

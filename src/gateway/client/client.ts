@@ -13,7 +13,7 @@
  * for await (const delta of sf.streamChat('Tell me a story')) process.stdout.write(delta);
  */
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, ChatRequest, ModelInfo, ProviderStatus } from '../types.js';
+import type { ChatMessage, ChatRequest, EmbeddingResponse, ImageResponse, ModelInfo, ProviderStatus, RerankResponse, TranscriptionResponse } from '../types.js';
 import type { Backend, CallOptions } from './backend.js';
 import { chatbotQuery } from './chatbot.js';
 import { DirectModeError, SmartflowError } from './errors.js';
@@ -129,7 +129,8 @@ export class SmartflowClient {
     if (r.mode === 'gateway') {
       return new HttpBackend({ baseUrl: this.baseUrl!, apiKey: r.apiKey, timeoutMs: r.timeoutMs, complianceUrl: this.complianceUrl!, managementUrl: this.managementUrl! });
     }
-    const { startDirectBackend } = await import('./direct-start.js');
+    const { startDirectBackend, attachDirectBackend } = await import('./direct-start.js');
+    if (this.opts.embedded) return attachDirectBackend(this.opts.embedded, r.timeoutMs);
     return startDirectBackend({
       env: this.opts.env ?? process.env,
       dataDir: this.opts.dataDir,
@@ -229,7 +230,7 @@ export class SmartflowClient {
   async embeddings(
     input: string | string[],
     o: { model?: string; encodingFormat?: 'float' | 'base64'; dimensions?: number; inputType?: string; signal?: AbortSignal } = {},
-  ): Promise<import('../types.js').EmbeddingResponse> {
+  ): Promise<EmbeddingResponse> {
     return (await this.backend()).embeddings(
       { model: o.model ?? 'text-embedding-3-small', input, encoding_format: o.encodingFormat ?? 'float', ...(o.dimensions ? { dimensions: o.dimensions } : {}), ...(o.inputType ? { input_type: o.inputType } : {}) },
       { signal: o.signal },
@@ -239,7 +240,7 @@ export class SmartflowClient {
   async imageGeneration(
     prompt: string,
     o: { model?: string; n?: number; size?: string; quality?: string; responseFormat?: 'url' | 'b64_json'; style?: string; signal?: AbortSignal } = {},
-  ): Promise<import('../types.js').ImageResponse> {
+  ): Promise<ImageResponse> {
     return (await this.backend()).images(
       { model: o.model ?? 'dall-e-3', prompt, n: o.n ?? 1, size: o.size ?? '1024x1024', response_format: o.responseFormat ?? 'url', ...(o.quality ? { quality: o.quality } : {}), ...(o.style ? { style: o.style } : {}) },
       { signal: o.signal },
@@ -250,7 +251,7 @@ export class SmartflowClient {
   async audioTranscription(
     file: Uint8Array,
     o: { model?: string; language?: string; prompt?: string; responseFormat?: 'json' | 'text' | 'srt' | 'verbose_json' | 'vtt'; temperature?: number; filename?: string; signal?: AbortSignal } = {},
-  ): Promise<import('../types.js').TranscriptionResponse> {
+  ): Promise<TranscriptionResponse> {
     return (await this.backend()).transcription(
       {
         model: o.model ?? 'whisper-1',
@@ -273,7 +274,7 @@ export class SmartflowClient {
     return r.data;
   }
 
-  async rerank(query: string, documents: string[], o: { model?: string; topN?: number; signal?: AbortSignal } = {}): Promise<import('../types.js').RerankResponse> {
+  async rerank(query: string, documents: string[], o: { model?: string; topN?: number; signal?: AbortSignal } = {}): Promise<RerankResponse> {
     return (await this.backend()).rerank({ model: o.model ?? 'rerank-english-v3.0', query, documents, ...(o.topN ? { top_n: o.topN } : {}) }, { signal: o.signal });
   }
 
@@ -374,6 +375,11 @@ export class SmartflowClient {
 
   async getOrgSummary(): Promise<Record<string, unknown>> {
     return this.compliance('GET', '/api/compliance/org/summary');
+  }
+
+  /** Health of the compliance engine (detectors, learning store). */
+  async getIntelligentHealth(): Promise<Record<string, unknown>> {
+    return this.compliance('GET', '/api/compliance/health');
   }
 
   // -------------------------------------------------------------------------------------------------

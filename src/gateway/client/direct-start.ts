@@ -41,7 +41,7 @@ function clientLogger(onWarning?: (m: string) => void): Logger {
  * otherwise builds the same list from the service's layers. Feature routes come first because our
  * matcher takes the first match and a feature's own version of a path (e.g. /api/cache/stats) wins.
  */
-function serviceRoutes(service: GatewayService): Route[] {
+export function serviceRoutes(service: GatewayService): Route[] {
   const exposed = (service as GatewayService & { routes?: Route[] }).routes;
   if (Array.isArray(exposed)) return exposed;
   const features: Route[] = [];
@@ -56,6 +56,11 @@ function serviceRoutes(service: GatewayService): Route[] {
     storage: () => ({ data_dir: service.dataDir, audit: { engine: service.storage.engine, error: service.storage.error ?? null } }),
   });
   return [...features, ...mgmt];
+}
+
+/** A DirectBackend on a service someone else owns: closing the client leaves the service running. */
+export function attachDirectBackend(service: GatewayService, timeoutMs: number): DirectBackend {
+  return new DirectBackend({ service: { gateway: service.gateway, close: async () => undefined }, routes: serviceRoutes(service), timeoutMs });
 }
 
 export async function startDirectBackend(o: DirectStartOptions): Promise<DirectBackend> {

@@ -1,5 +1,6 @@
 /**
  * Mode selection in the reference's priority order:
+ *   0. an embedded GatewayService       → direct mode on it (the extension's own gateway)
  *   1. an explicit base URL            → gateway mode
  *   2. SMARTFLOW_GATEWAY_URL           → gateway mode
  *   3. ~/.smartflow/config.yaml        → its mode (gateway with gateway_url, or direct)
@@ -38,7 +39,9 @@ export function resolveMode(opts: SmartflowClientOptions = {}): ResolvedMode {
   let mode: ClientMode = 'direct';
   let source: ResolvedMode['source'] = 'default';
   let baseUrl: string | undefined;
-  if (opts.baseUrl) {
+  if (opts.embedded) {
+    source = 'option';
+  } else if (opts.baseUrl) {
     mode = 'gateway';
     source = 'option';
     baseUrl = opts.baseUrl;

@@ -3,6 +3,7 @@
  * the wire — the names users of the Python SDK know); AIResponse uses camelCase for its two
  * multi-word fields (cacheHitType) as TypeScript users expect.
  */
+import type { GatewayService } from '../compose.js';
 import type { GatewayConfig } from '../config.js';
 import type { CacheHitType, ChatChoice, ChatMessage, ProviderHealth as GwProviderHealth, RoutingStatus as GwRoutingStatus, Usage } from '../types.js';
 
@@ -31,6 +32,11 @@ export interface SmartflowClientOptions {
   dataDir?: string;
   /** Direct mode: provider keys that override the environment, e.g. { openai: 'sk-…' }. */
   providerKeys?: Record<string, string>;
+  /**
+   * Direct mode on an already running embedded gateway (e.g. the VS Code extension's): the client uses
+   * it instead of starting its own, and close() leaves it running. Implies direct mode.
+   */
+  embedded?: GatewayService;
   /** Direct mode: settings for the embedded gateway (cache, compliance policy, audit, routing …). */
   directConfig?: DirectGatewayConfig;
   /** Direct mode: better-sqlite3 binding for this host (Electron). */

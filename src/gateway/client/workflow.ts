@@ -15,6 +15,7 @@
  * const r = await wf.execute({ input: 'Great product!' });
  */
 import type { SmartflowClient } from './client.js';
+import { shouldBlock } from './compliance-decision.js';
 import type { WorkflowResult } from './types.js';
 
 export type StepAction = 'chat' | 'compliance_check' | 'condition';
@@ -29,7 +30,7 @@ export interface ChatStepConfig {
 export interface ComplianceStepConfig {
   content?: string;
   policy?: string;
-  /** Stop the workflow when the content has findings (default true). */
+  /** Stop the workflow when the policy would block or redact the content (default true). */
   block?: boolean;
 }
 export interface ConditionStepConfig {
@@ -180,7 +181,7 @@ export class SmartflowWorkflow {
         ctx.compliance = r;
         ctx[step.name] = r;
         ctx.compliance_passed = !r.has_violations;
-        if (r.has_violations && c.block !== false) {
+        if (shouldBlock(r) && c.block !== false) {
           result.success = false;
           result.errors.push(`${step.name}: compliance findings (${(r.pii_detected.length ? r.pii_detected : r.violations).join(', ') || 'violations'}, risk ${r.risk_level}); workflow stopped.`);
           return null;

@@ -5,7 +5,7 @@
  */
 import type { EntityType, RawFinding } from './types.js';
 import type { Candidate } from './recognizers/candidate.js';
-import { findCards, findDates, findEmails, findIbans, findIps, findMrns, findPassports, findPhones, findSsns } from './recognizers/structured.js';
+import { PHONE_CONTEXT, findCards, findDates, findEmails, findIbans, findIps, findMrns, findPassports, findPhones, findSsns } from './recognizers/structured.js';
 import { findSecrets } from './recognizers/secrets.js';
 import { findAddresses, findPersons } from './recognizers/names.js';
 import { maskValue } from './mask.js';
@@ -15,7 +15,7 @@ export const REPORT_THRESHOLD = 0.5;
 
 const POSITIVE: Partial<Record<EntityType, RegExp>> = {
   EMAIL: /\b(?:e-?mail|mail(?:to)?|contact|address)\b/i,
-  PHONE: /\b(?:phone|call(?:ed|ing)?|tel|telephone|mobile|cell|fax|office|contact|number|reach|dial|whats ?app|sms|text|answering|ring|ext|landline|hotline)\b/i,
+  PHONE: PHONE_CONTEXT,
   CREDIT_CARD: /\b(?:card|credit|debit|visa|master ?card|amex|payment|pay|cc|cvv|expir\w*|billing)\b/i,
   SSN: /\b(?:ssn|ssns|social security|social sec|tax ?id|taxpayer|ss#|ss #|sin)\b/i,
   IBAN: /\b(?:iban|bank|account|transfer|wire|payment)\b/i,
@@ -88,13 +88,23 @@ export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
     if (!opts.keepLow && s < REPORT_THRESHOLD) continue;
     scored.push({ ...c, final: s });
   }
+  // A name inside a detected street address is part of the address ("Rua das Pedras", "São Paulo").
+  let kept = scored;
+  if (scored.some((c) => c.type === 'ADDRESS')) {
+    // Address coverage as [start,end) ids per character: linear, not persons × addresses.
+    const owner = new Int32Array(text.length).fill(-1);
+    scored.forEach((c, i) => {
+      if (c.type === 'ADDRESS') owner.fill(i, c.start, c.end);
+    });
+    kept = scored.filter((c) => c.type !== 'PERSON' || owner[c.start] < 0 || owner[c.start] !== owner[c.end - 1]);
+  }
   // Highest confidence wins an overlap; ties go to the longer span, then to secrets over PII.
-  scored.sort((a, b) => b.final - a.final || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  kept.sort((a, b) => b.final - a.final || b.end - b.start - (a.end - a.start) || a.start - b.start);
   // Coverage map instead of pairwise checks: linear in the total span length, so a text with 100k
   // candidates (adversarial input) does not go quadratic.
   const taken: Array<Candidate & { final: number }> = [];
   const covered = new Uint8Array(text.length);
-  outer: for (const c of scored) {
+  outer: for (const c of kept) {
     for (let i = c.start; i < c.end; i++) if (covered[i]) continue outer;
     covered.fill(1, c.start, c.end);
     taken.push(c);

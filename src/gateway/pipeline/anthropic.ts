@@ -82,7 +82,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
       meta.compliance = decision.summary;
       if (decision.action === 'block') {
         throw new GatewayError('compliance_blocked', decision.explanation ?? 'The prompt was blocked by the compliance policy because it contains sensitive data. Remove it and try again.', {
-          details: { compliance: decision.summary },
+          details: { compliance: decision.summary, explanation: decision.explanation ?? null },
         });
       }
       if (decision.action === 'redact') send = applyRedaction(send, decision.request);
@@ -111,7 +111,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
       p.router.succeeded(t.provider);
       meta.latencyMs = p.clock.now() - ctx.startedAt;
       meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
-      finish(p, { op: 'anthropic_messages', ctx, meta, streamed: false, promptText: auditPrompt(mode, view, decision), responseText: auditResponse(mode, text || null, p.compliance) });
+      finish(p, { op: 'anthropic_messages', ctx, meta, streamed: false, promptText: auditPrompt(mode, view, decision, p.compliance), responseText: auditResponse(mode, text || null, p.compliance) });
       p.metrics.end();
       return { status: r.res.status, body: json, meta };
     }
@@ -126,6 +126,8 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
     });
     metaP.catch(() => undefined);
     const prepMs = p.clock.now() - ctx.startedAt - waited;
+    // Early meta so the HTTP edge can compute its added-time header before the first byte.
+    ctx.report?.({ ...meta, latencyMs: p.clock.now() - ctx.startedAt, gatewayMs: prepMs });
     const res = r.res;
     const v = view;
     const dec = decision;
@@ -162,7 +164,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
         const err = ok ? undefined : (failure ?? new GatewayError('aborted', 'The client disconnected before the stream finished.', { provider: t.provider }));
         if (ok) p.health.success(t.provider, meta.latencyMs);
         else if (err && err.code !== 'aborted') p.health.failure(t.provider);
-        finish(p, { op: 'anthropic_messages', ctx, meta, streamed: true, error: err, promptText: auditPrompt(mode, v, dec), responseText: auditResponse(mode, text || null, p.compliance) });
+        finish(p, { op: 'anthropic_messages', ctx, meta, streamed: true, error: err, promptText: auditPrompt(mode, v, dec, p.compliance), responseText: auditResponse(mode, text || null, p.compliance) });
         if (err) rejectMeta(err);
         else resolveMeta(meta);
         p.metrics.end();
@@ -173,7 +175,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
     const err = toGatewayError(e);
     meta.latencyMs = p.clock.now() - ctx.startedAt;
     meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
-    finish(p, { op: 'anthropic_messages', ctx, meta, streamed: streaming, error: err, promptText: view ? auditPrompt(p.config.audit.storePrompts, view, decision) : null, responseText: null });
+    finish(p, { op: 'anthropic_messages', ctx, meta, streamed: streaming, error: err, promptText: view ? auditPrompt(p.config.audit.storePrompts, view, decision, p.compliance) : null, responseText: null });
     p.metrics.end();
     throw err;
   }

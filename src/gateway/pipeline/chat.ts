@@ -33,7 +33,7 @@ export async function prepareChat(p: Pipe, req: ChatRequest, ctx: RequestContext
       throw new GatewayError(
         'compliance_blocked',
         decision.explanation ?? 'The prompt was blocked by the compliance policy because it contains sensitive data. Remove it and try again.',
-        { details: { compliance: decision.summary } },
+        { details: { compliance: decision.summary, explanation: decision.explanation ?? null } },
       );
     }
     sendReq = decision.request;
@@ -108,6 +108,23 @@ export function complyResponse(p: Pipe, ctx: RequestContext, decision: PromptDec
   return { res: { ...res, choices }, findings };
 }
 
+/**
+ * The response as the cache may keep it: what the response scanner would show, but without restoring
+ * reversible placeholders — secrets the provider returned are redacted (the cache is on disk), and no
+ * user's original values ever land in it (restore runs again on every hit with that request's values).
+ */
+export function cacheableResponse(p: Pipe, ctx: RequestContext, res: ChatResponse): ChatResponse {
+  if (!p.compliance || !p.config.compliance.enabled || !p.config.compliance.scanResponses) return res;
+  return {
+    ...res,
+    choices: res.choices.map((c) => {
+      if (typeof c.message.content !== 'string' || !c.message.content) return c;
+      const sc = p.compliance!.responseScanner(ctx);
+      return { ...c, message: { ...c.message, content: sc.push(c.message.content) + sc.flush() } };
+    }),
+  };
+}
+
 export async function runChat(p: Pipe, req: ChatRequest, ctx: RequestContext): Promise<ChatResult> {
   const start = ctx.startedAt;
   const meta = baseMeta(ctx, typeof req?.model === 'string' ? req.model : '');
@@ -140,9 +157,11 @@ export async function runChat(p: Pipe, req: ChatRequest, ctx: RequestContext): P
     meta.compliance = mergeFindings(meta.compliance, c.findings);
     if (upstreamRes && target && p.cache && p.config.cache.enabled && ctx.cacheMode !== 'off' && ctx.cacheMode !== 'no-store') {
       try {
-        // The cache keeps what the provider said for the (possibly redacted) request; restore and
-        // response redaction run again on every hit, so no restored original ever lands in the cache.
-        p.cache.store(prep.sendReq, prep.plan.targets[0].provider, upstreamRes, ctx, meta.costUsd);
+        // The cache keeps the provider's answer for the (possibly redacted) request, with response-side
+        // findings redacted; restore and response scanning run again on every hit.
+        // Without restore, the response the user got is exactly the cacheable form: no second scan.
+        const toCache = prep.decision?.restore ? cacheableResponse(p, ctx, upstreamRes) : response;
+        p.cache.store(prep.sendReq, prep.plan.targets[0].provider, toCache, ctx, meta.costUsd);
       } catch (e) {
         p.logger.warn('cache store failed', { error: (e as Error).message });
       }
@@ -155,7 +174,7 @@ export async function runChat(p: Pipe, req: ChatRequest, ctx: RequestContext): P
       ctx,
       meta,
       streamed: false,
-      promptText: auditPrompt(mode, req, prep.decision),
+      promptText: auditPrompt(mode, req, prep.decision, p.compliance),
       responseText: auditResponse(mode, responseText(response), p.compliance),
       cacheQuery: prep.hit ? (prep.hit.matchedQuery ?? lastUserText(prep.sendReq)) : null,
     });

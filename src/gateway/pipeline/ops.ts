@@ -24,6 +24,7 @@ import type { Operation, ProviderAdapter, UpstreamRequest } from '../providers/t
 import type { UpstreamResponse } from '../upstream/client.js';
 import { listAdapters } from '../providers/index.js';
 import { isProviderConfigured } from '../providers/settings.js';
+import { rerankCostUsd } from '../pricing.js';
 import { auditFlushed, baseMeta, finish, readJson, sendWithRetries, type Pipe } from './core.js';
 import { toGatewayError } from './chat.js';
 import { validateEmbeddings, validateImages, validateRerank, validateSpeech, validateTranscription } from './validate.js';
@@ -35,6 +36,8 @@ interface OpSpec<Req, Res> {
   build(a: ProviderAdapter): ((req: Req, model: string, s: ReturnType<Pipe['settings']>) => UpstreamRequest) | undefined;
   parse(a: ProviderAdapter, res: UpstreamResponse, model: string): Promise<Res>;
   usage?(res: Res): Usage;
+  /** Cost when the provider bills this operation by something other than tokens (rerank search units). */
+  costOf?(provider: string, model: string, res: Res): number;
   promptText?(req: Req): string | null;
 }
 
@@ -64,6 +67,7 @@ async function runOp<Req extends { model: string }, Res>(p: Pipe, spec: OpSpec<R
       meta.usage = spec.usage(res);
       meta.costUsd = p.cost(provider, model, meta.usage);
     }
+    if (spec.costOf) meta.costUsd = spec.costOf(provider, model, res);
     meta.latencyMs = p.clock.now() - ctx.startedAt;
     meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
     finish(p, { op: spec.op, ctx, meta, streamed: false, promptText: auditText(p, spec, req), responseText: null });
@@ -116,6 +120,15 @@ export function rerank(p: Pipe, req: RerankRequest, ctx: RequestContext): Promis
       build: (a) => a.buildRerank,
       parse: async (a, res, model) => a.parseRerank!(await json(a, res), model),
       usage: (r) => ({ prompt_tokens: r.usage?.total_tokens ?? 0, completion_tokens: 0, total_tokens: r.usage?.total_tokens ?? 0 }),
+      costOf: (provider, model, r) => {
+        const units = r.usage?.search_units;
+        if (!units) return p.cost(provider, model, { prompt_tokens: r.usage?.total_tokens ?? 0, completion_tokens: 0, total_tokens: r.usage?.total_tokens ?? 0 });
+        try {
+          return rerankCostUsd(provider, model, units);
+        } catch {
+          return 0;
+        }
+      },
       promptText: (r) => r.query,
     },
     req,

@@ -9,10 +9,12 @@ import { GatewayError } from '../errors.js';
 import type { ChatChunk, ChatRequest, ChatResponse, ChatStream, ChatMessage, FinishReason, RequestContext, ResponseScanner, ResultMeta, ToolCall, Usage } from '../types.js';
 import type { ProviderAdapter, UpstreamRequest } from '../providers/types.js';
 import { createEventSplitter } from '../providers/sse.js';
+import { sleep } from '../util/clock.js';
+import { retryDelay } from '../upstream/retry.js';
 import type { UpstreamResponse } from '../upstream/client.js';
 import type { Target } from '../routing/router.js';
 import { auditFlushed, baseMeta, finish, sendWithRetries, shouldFallback, type Pipe } from './core.js';
-import { complyResponse, estimateUsage, hitMeta, mergeFindings, normUsage, prepareChat, routingReason, toGatewayError, type Prepared } from './chat.js';
+import { cacheableResponse, complyResponse, estimateUsage, hitMeta, mergeFindings, normUsage, prepareChat, routingReason, toGatewayError, type Prepared } from './chat.js';
 import { auditPrompt, auditResponse, lastUserText, responseText } from './text.js';
 
 interface Opened {
@@ -49,7 +51,7 @@ export async function runChatStream(p: Pipe, req: ChatRequest, ctx: RequestConte
       meta,
       streamed: true,
       error: err,
-      promptText: prep ? auditPrompt(p.config.audit.storePrompts, prep.req, prep.decision) : null,
+      promptText: prep ? auditPrompt(p.config.audit.storePrompts, prep.req, prep.decision, p.compliance) : null,
       responseText: null,
     });
     p.metrics.end();
@@ -180,15 +182,19 @@ function live(p: Pipe, prep: Prepared, ctx: RequestContext, meta: ResultMeta, o:
   ctx.report?.({ ...meta, latencyMs: p.clock.now() - ctx.startedAt, gatewayMs: prepMs });
 
   async function* gen(): AsyncGenerator<ChatChunk> {
-    const splitter = createEventSplitter(adapter.streamFormat);
-    const parser = adapter.createStreamParser(t.model, ctx.requestId);
-    const asm = new Assembler();
-    const scanners = scan ? new Map<number, { sc: ResponseScanner; flushed: boolean; shown: string }>() : null;
+    let splitter = createEventSplitter(adapter.streamFormat);
+    let parser = adapter.createStreamParser(t.model, ctx.requestId);
+    let asm = new Assembler();
+    let scanners = scan ? new Map<number, { sc: ResponseScanner; flushed: boolean; shown: string }>() : null;
     let usage: Usage | undefined;
     let processingMs = 0;
     let firstByteMs = -1;
     let completed = false;
     let failure: GatewayError | undefined;
+    let res = o.res;
+    let streamRetries = p.config.retry.maxRetries;
+    // Once a chunk was handed to the consumer the stream can no longer be retried.
+    let forwarded = false;
     const out: ChatChunk[] = [];
 
     const scannerFor = (index: number) => {
@@ -223,31 +229,56 @@ function live(p: Pipe, prep: Prepared, ctx: RequestContext, meta: ResultMeta, o:
     };
 
     try {
-      for await (const bytes of o.res.body) {
-        const t0 = p.clock.now();
-        if (firstByteMs < 0) firstByteMs = t0 - ctx.startedAt;
-        for (const ev of splitter.push(bytes)) for (const ch of parser.push(ev)) take(ch);
-        processingMs += p.clock.now() - t0;
-        if (out.length) {
+      for (;;) {
+        try {
+          for await (const bytes of res.body) {
+            const t0 = p.clock.now();
+            if (firstByteMs < 0) firstByteMs = t0 - ctx.startedAt;
+            for (const ev of splitter.push(bytes)) for (const ch of parser.push(ev)) take(ch);
+            processingMs += p.clock.now() - t0;
+            if (out.length) {
+              forwarded = true;
+              for (let i = 0; i < out.length; i++) yield out[i];
+              out.length = 0;
+            }
+          }
+          for (const ev of splitter.end()) for (const ch of parser.push(ev)) take(ch);
+          for (const ch of parser.end()) take(ch);
+          if (scanners) {
+            // Held-back text of a choice that never sent finish_reason still belongs to the user.
+            for (const [index, s] of scanners) {
+              if (s.flushed) continue;
+              const rest = s.sc.flush();
+              s.flushed = true;
+              s.shown += rest;
+              if (rest) out.push({ id: asm.id, object: 'chat.completion.chunk', created: asm.created, model: asm.model, choices: [{ index, delta: { content: rest }, finish_reason: null }] });
+            }
+          }
+          if (out.length) forwarded = true;
           for (let i = 0; i < out.length; i++) yield out[i];
+          out.length = 0;
+          completed = true;
+          break;
+        } catch (e) {
+          const err = toGatewayError(e);
+          const transient = err.code === 'upstream_unreachable' || err.code === 'upstream_timeout' || err.code === 'stream_truncated';
+          if (forwarded || !transient || streamRetries <= 0 || ctx.signal.aborted) throw err;
+          // Nothing reached the client yet: retry the same provider transparently.
+          streamRetries--;
+          p.health.failure(t.provider);
+          p.logger.debug('retrying a stream that failed before its first chunk', { provider: t.provider, code: err.code });
+          await sleep(retryDelay(0, p.config.retry, undefined, p.random), ctx.signal).catch(() => undefined);
+          const r = await sendWithRetries(p, adapter, up, ctx);
+          meta.attempts += r.attempts;
+          res = r.res;
+          splitter = createEventSplitter(adapter.streamFormat);
+          parser = adapter.createStreamParser(t.model, ctx.requestId);
+          asm = new Assembler();
+          scanners = scan ? new Map() : null;
+          usage = undefined;
           out.length = 0;
         }
       }
-      for (const ev of splitter.end()) for (const ch of parser.push(ev)) take(ch);
-      for (const ch of parser.end()) take(ch);
-      if (scanners) {
-        // Held-back text of a choice that never sent finish_reason still belongs to the user.
-        for (const [index, s] of scanners) {
-          if (s.flushed) continue;
-          const rest = s.sc.flush();
-          s.flushed = true;
-          s.shown += rest;
-          if (rest) out.push({ id: asm.id, object: 'chat.completion.chunk', created: asm.created, model: asm.model, choices: [{ index, delta: { content: rest }, finish_reason: null }] });
-        }
-      }
-      for (let i = 0; i < out.length; i++) yield out[i];
-      out.length = 0;
-      completed = true;
     } catch (e) {
       failure = toGatewayError(e);
       throw failure;
@@ -267,14 +298,15 @@ function live(p: Pipe, prep: Prepared, ctx: RequestContext, meta: ResultMeta, o:
         meta.latencyMs = p.clock.now() - ctx.startedAt;
         meta.gatewayMs = prepMs + processingMs;
         let shownText = responseText(raw);
-        if (scanners) {
+        const shownByChoice = (): Map<number, string> => {
           const shown = new Map<number, string>();
+          if (scanners) for (const [i, s] of scanners) shown.set(i, s.shown);
+          return shown;
+        };
+        if (scanners) {
           const findings = [];
-          for (const [i, s] of scanners) {
-            shown.set(i, s.shown);
-            findings.push(...s.sc.findings());
-          }
-          shownText = responseText(asm.response(undefined, shown));
+          for (const s of scanners.values()) findings.push(...s.sc.findings());
+          shownText = responseText(asm.response(undefined, shownByChoice()));
           meta.compliance = mergeFindings(meta.compliance, findings);
         }
         const mode = p.config.audit.storePrompts;
@@ -283,12 +315,13 @@ function live(p: Pipe, prep: Prepared, ctx: RequestContext, meta: ResultMeta, o:
           p.router.succeeded(t.provider);
           if (p.cache && p.config.cache.enabled && ctx.cacheMode !== 'off' && ctx.cacheMode !== 'no-store') {
             try {
-              p.cache.store(prep.sendReq, prep.plan.targets[0].provider, asm.response(meta.usage), ctx, meta.costUsd);
+              const toCache = !scanners ? asm.response(meta.usage) : prep.decision?.restore ? cacheableResponse(p, ctx, asm.response(meta.usage)) : asm.response(meta.usage, shownByChoice());
+              p.cache.store(prep.sendReq, prep.plan.targets[0].provider, toCache, ctx, meta.costUsd);
             } catch (e) {
               p.logger.warn('cache store failed', { error: (e as Error).message });
             }
           }
-          finish(p, { op: 'chat', ctx, meta, streamed: true, promptText: auditPrompt(mode, prep.req, prep.decision), responseText: auditResponse(mode, shownText, p.compliance) });
+          finish(p, { op: 'chat', ctx, meta, streamed: true, promptText: auditPrompt(mode, prep.req, prep.decision, p.compliance), responseText: auditResponse(mode, shownText, p.compliance) });
           d.resolve(meta);
         } else {
           const e =
@@ -298,7 +331,7 @@ function live(p: Pipe, prep: Prepared, ctx: RequestContext, meta: ResultMeta, o:
             p.health.failure(t.provider);
             p.router.failed(t.provider, t.model, e.message);
           }
-          finish(p, { op: 'chat', ctx, meta, streamed: true, error: e, promptText: auditPrompt(mode, prep.req, prep.decision), responseText: auditResponse(mode, shownText || null, p.compliance) });
+          finish(p, { op: 'chat', ctx, meta, streamed: true, error: e, promptText: auditPrompt(mode, prep.req, prep.decision, p.compliance), responseText: auditResponse(mode, shownText || null, p.compliance) });
           d.reject(e);
         }
       } catch (e) {
@@ -347,7 +380,7 @@ function replay(p: Pipe, prep: Prepared, ctx: RequestContext, meta: ResultMeta):
         meta,
         streamed: true,
         error: err,
-        promptText: auditPrompt(mode, prep.req, prep.decision),
+        promptText: auditPrompt(mode, prep.req, prep.decision, p.compliance),
         responseText: auditResponse(mode, responseText(res), p.compliance),
         cacheQuery: hit.matchedQuery ?? lastUserText(prep.sendReq),
       });

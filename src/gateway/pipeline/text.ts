@@ -27,10 +27,22 @@ export function responseText(res: ChatResponse): string {
   return res.choices.map((c) => messageText(c.message)).join('\n');
 }
 
-/** prompt_text for the audit log per config.audit.storePrompts (redacted needs the compliance layer). */
-export function auditPrompt(mode: StorePromptMode, req: ChatRequest | null, decision: PromptDecision | null): string | null {
+/**
+ * prompt_text for the audit log per config.audit.storePrompts (redacted needs the compliance layer).
+ * Redacted mode runs the log redaction over the whole prompt — the same rule as response_text — so
+ * values the policy only logs (emails, phone numbers) are not kept in the log either; the decision's
+ * own redacted text is the fallback.
+ */
+export function auditPrompt(mode: StorePromptMode, req: ChatRequest | null, decision: PromptDecision | null, compliance: ComplianceLayer | null = null): string | null {
   if (mode === 'none' || !req) return null;
   if (mode === 'full') return promptText(req);
+  if (compliance) {
+    try {
+      return compliance.redactText(promptText(req));
+    } catch {
+      /* fall back to the decision's text */
+    }
+  }
   return decision ? decision.redactedPromptText : null;
 }
 

@@ -230,7 +230,7 @@ export const cohereAdapter: ProviderAdapter = {
     const o = expectObject(body, 'Cohere', 'embed');
     const e = o.embeddings;
     const vectors = isObject(e) && Array.isArray(e.float) ? e.float : Array.isArray(e) ? e : undefined;
-    if (!vectors) throw new GatewayError('upstream_error', 'Cohere returned an embed response without float embeddings.', { provider: 'cohere' });
+    if (!vectors || !vectors.every((v) => Array.isArray(v))) throw new GatewayError('upstream_error', 'Cohere returned an embed response without float embeddings.', { provider: 'cohere' });
     const billed = isObject(o.meta) && isObject(o.meta.billed_units) ? o.meta.billed_units : {};
     const tokens = num(billed.input_tokens);
     return applyEmbeddingEncoding(
@@ -271,7 +271,8 @@ export const cohereAdapter: ProviderAdapter = {
     requireKey(cohereAdapter, s);
     const h = bearerJsonHeaders(s);
     delete h['content-type'];
-    return { method: 'GET', url: joinUrl(s.baseUrl, 'v1/models'), headers: h };
+    // Cohere pages the list (20 by default).
+    return { method: 'GET', url: `${joinUrl(s.baseUrl, 'v1/models')}?page_size=1000`, headers: h };
   },
 
   parseListModels(body): ModelInfo[] {

@@ -125,8 +125,8 @@ export function createOpenAiCompatibleAdapter(spec: OpenAiCompatibleSpec): Provi
 
     parseChat(body: unknown, model: string): ChatResponse {
       const o = expectObject(body, spec.displayName, 'chat');
-      if (!Array.isArray(o.choices)) {
-        throw new GatewayError('upstream_error', `${spec.displayName} returned a chat response without "choices".`, { provider: spec.id });
+      if (!Array.isArray(o.choices) || !o.choices.every((c) => isObject(c) && isObject(c.message))) {
+        throw new GatewayError('upstream_error', `${spec.displayName} returned a chat response without valid "choices".`, { provider: spec.id });
       }
       if (o.object === undefined) o.object = 'chat.completion';
       if (typeof o.model !== 'string') o.model = model;
@@ -151,8 +151,8 @@ export function createOpenAiCompatibleAdapter(spec: OpenAiCompatibleSpec): Provi
 
     parseEmbeddings(body: unknown, model: string, req?: EmbeddingRequest): EmbeddingResponse {
       const o = expectObject(body, spec.displayName, 'embeddings');
-      if (!Array.isArray(o.data)) {
-        throw new GatewayError('upstream_error', `${spec.displayName} returned an embeddings response without "data".`, { provider: spec.id });
+      if (!Array.isArray(o.data) || !o.data.every((d) => isObject(d) && (Array.isArray(d.embedding) || typeof d.embedding === 'string'))) {
+        throw new GatewayError('upstream_error', `${spec.displayName} returned an embeddings response without a "data" list of embeddings.`, { provider: spec.id });
       }
       const usage = isObject(o.usage) ? o.usage : {};
       return applyEmbeddingEncoding(
@@ -299,6 +299,12 @@ export function createOpenAiStreamParser(displayName: string, providerId: string
         throw new GatewayError('upstream_error', `${displayName} stream error: ${genericErrorMessage(o, 502)}`, { provider: providerId });
       }
       if (!Array.isArray(o.choices)) o.choices = [];
+      else {
+        for (const c of o.choices as unknown[]) {
+          if (!isObject(c)) throw new GatewayError('upstream_error', `${displayName} sent a stream chunk with an invalid choice.`, { provider: providerId });
+          if (!isObject(c.delta)) c.delta = {};
+        }
+      }
       if (o.object === undefined) o.object = 'chat.completion.chunk';
       if (typeof o.model !== 'string') o.model = model;
       if (isObject(o.usage)) usage = toUsage(o.usage);

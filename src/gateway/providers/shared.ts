@@ -74,11 +74,11 @@ export function genericErrorMessage(body: unknown, status: number): string {
     const e = body.error;
     if (isObject(e) && typeof e.message === 'string') return e.message;
     if (typeof e === 'string') return e;
-    if (Array.isArray(body) && isObject(body[0])) return genericErrorMessage(body[0], status);
     if (typeof body.message === 'string') return body.message;
     if (typeof body.detail === 'string') return body.detail;
     if (Array.isArray(body.detail) && isObject(body.detail[0]) && typeof body.detail[0].msg === 'string') return body.detail[0].msg;
   }
+  // Gemini wraps its error object in an array: [{"error":{...}}].
   if (Array.isArray(body) && isObject(body[0])) return genericErrorMessage(body[0], status);
   return `upstream returned HTTP ${status}`;
 }

@@ -27,7 +27,8 @@ export function isLoopbackName(name: string): boolean {
 /** Builds the Host check: loopback names always, plus the bound host when it is a specific non-wildcard name. */
 export function hostChecker(boundHost: string, extra: string[] = []): (host: string | undefined) => boolean {
   const allowed = new Set(extra.map((h) => h.toLowerCase()));
-  const b = hostName(boundHost);
+  // A bare IPv6 bind address ("fd00::5") has no port to strip.
+  const b = boundHost.split(':').length > 2 && !boundHost.startsWith('[') ? boundHost.toLowerCase() : hostName(boundHost);
   if (b && b !== '0.0.0.0' && b !== '::' && b !== '') allowed.add(b);
   return (host) => {
     if (!host) return false;

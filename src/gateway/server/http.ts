@@ -209,7 +209,12 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
         return json200(ex, { object: 'list', data: models });
       }
       if (path.startsWith('/v1/models/')) {
-        const id = decodeURIComponent(path.slice('/v1/models/'.length));
+        let id: string;
+        try {
+          id = decodeURIComponent(path.slice('/v1/models/'.length));
+        } catch {
+          throw new GatewayError('invalid_request', 'The model id in the path is not valid URL encoding.');
+        }
         const models = await gateway.listModels(ctx);
         const m = models.find((x) => x.id === id);
         if (!m) throw new GatewayError('not_found', `The model "${id}" is not in the list of models of the configured providers.`, { status: 404 });

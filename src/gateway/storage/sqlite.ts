@@ -76,13 +76,16 @@ export interface OpenOptions {
 /** Thrown when no engine loads; `.skipped` lists every attempt with its reason. */
 export class SqliteUnavailableError extends Error {
   readonly skipped: string[];
-  constructor(skipped: string[]) {
+  /** The underlying errors, in the order of `skipped` (e.g. a SqliteError with code SQLITE_NOTADB). */
+  readonly causes: unknown[];
+  constructor(skipped: string[], causes: unknown[] = []) {
     super(
       `No SQLite engine could be loaded, so nothing can be stored (${skipped.join('; ')}). ` +
         `Install the extension build for this platform, or run on Node 22.5+ where node:sqlite is built in.`,
     );
     this.name = 'SqliteUnavailableError';
     this.skipped = skipped;
+    this.causes = causes;
   }
 }
 
@@ -121,6 +124,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): SqlDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const host = hostRuntime();
   const skipped: string[] = [];
+  const causes: unknown[] = [];
   if (opts.engine !== 'node:sqlite') {
     const bindings: Array<string | undefined> = [];
     for (const b of [opts.nativeBinding, ...(opts.nativeBindingCandidates ?? []), ...(opts.extensionRoot ? nativeBindingCandidates(opts.extensionRoot) : [])]) {
@@ -132,17 +136,19 @@ export function openDatabase(path: string, opts: OpenOptions = {}): SqlDb {
         return openBetterSqlite(path, opts, binding, { engine: 'better-sqlite3', binding: binding ?? null, ...host, skipped });
       } catch (e) {
         skipped.push(`better-sqlite3 ${binding ?? '(bundled build)'}: ${firstLine(e)}`);
+        causes.push(e);
       }
     }
     if (bindings.length === 0) skipped.push('better-sqlite3: no binding for this host was offered');
-    if (opts.engine === 'better-sqlite3') throw new SqliteUnavailableError(skipped);
+    if (opts.engine === 'better-sqlite3') throw new SqliteUnavailableError(skipped, causes);
   }
   try {
     return openNodeSqlite(path, opts, { engine: 'node:sqlite', binding: null, ...host, skipped });
   } catch (e) {
     skipped.push(`node:sqlite: ${firstLine(e)}`);
+    causes.push(e);
   }
-  throw new SqliteUnavailableError(skipped);
+  throw new SqliteUnavailableError(skipped, causes);
 }
 
 function firstLine(e: unknown): string {
@@ -233,6 +239,17 @@ function openNodeSqlite(path: string, opts: OpenOptions, info: EngineInfo): SqlD
     pragma: (sql) => db.prepare(`PRAGMA ${sql}`).all(),
     close: () => db.close(),
   };
+}
+
+/** True when an error says the file is not a usable database (corrupt or not SQLite at all). */
+export function isCorruptDatabaseError(e: unknown): boolean {
+  const list = e instanceof SqliteUnavailableError ? e.causes : [e];
+  return list.some((c) => {
+    const code = String((c as { code?: unknown })?.code ?? '');
+    // better-sqlite3 reports SQLITE_NOTADB / SQLITE_CORRUPT; node:sqlite uses errcode 26 / 11.
+    const errcode = Number((c as { errcode?: unknown })?.errcode);
+    return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || errcode === 26 || errcode === 11;
+  });
 }
 
 /** Where the better-sqlite3 package lives (the checkpointer worker loads the same one). */

@@ -20,6 +20,8 @@ let contexts: SelectionContext[] = [];
 let busy = false;
 let models: ModelOption[] = [];
 let selected = '';
+/** Shown in the status line whenever nothing more urgent is. */
+let idleNote = '';
 
 const app = document.getElementById('app') as HTMLElement;
 
@@ -78,7 +80,7 @@ function setBusy(b: boolean): void {
   busy = b;
   sendBtn.disabled = b;
   stopBtn.disabled = !b;
-  status.textContent = b ? 'Smartflow is replying…' : '';
+  status.textContent = b ? 'Smartflow is replying…' : idleNote;
 }
 
 function renderModels(list: ModelOption[], sel: string, error: string | null): void {
@@ -92,7 +94,8 @@ function renderModels(list: ModelOption[], sel: string, error: string | null): v
     if (m.id === sel) opt.selected = true;
     modelSelect.append(opt);
   }
-  if (error && !busy) status.textContent = error;
+  idleNote = error ?? '';
+  if (!busy) status.textContent = idleNote;
 }
 
 function renderContexts(): void {

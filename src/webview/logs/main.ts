@@ -11,15 +11,27 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineContro
 
 const PAGE_SIZE = 50;
 const app = document.getElementById('app') as HTMLElement;
-const css = getComputedStyle(document.body);
-const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-Chart.defaults.color = color('--vscode-foreground', '#888');
-Chart.defaults.borderColor = color('--vscode-widget-border', 'rgba(128,128,128,0.3)');
-Chart.defaults.font.family = color('--vscode-font-family', 'sans-serif');
+const color = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+let c1 = '';
+let c2 = '';
+let c3 = '';
+/** Chart colours come from the theme's variables; re-read when the theme changes. */
+function themeColors(): void {
+  Chart.defaults.color = color('--vscode-foreground', '#888');
+  Chart.defaults.borderColor = color('--vscode-widget-border', 'rgba(128,128,128,0.3)');
+  Chart.defaults.font.family = color('--vscode-font-family', 'sans-serif');
+  c1 = color('--vscode-charts-blue', '#3794ff');
+  c2 = color('--vscode-charts-orange', '#d18616');
+  c3 = color('--vscode-charts-green', '#89d185');
+}
+themeColors();
 Chart.defaults.animation = false;
-const c1 = color('--vscode-charts-blue', '#3794ff');
-const c2 = color('--vscode-charts-orange', '#d18616');
-const c3 = color('--vscode-charts-green', '#89d185');
+let lastCharts: ChartData | null = null;
+// VS Code switches the body's theme class (vscode-light/dark/high-contrast) when the user changes theme.
+new MutationObserver(() => {
+  themeColors();
+  if (lastCharts) renderCharts(lastCharts);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 let page = 0;
 let pending: string | null = null;
@@ -198,6 +210,7 @@ function draw(canvas: HTMLCanvasElement, config: ConstructorParameters<typeof Ch
 }
 
 function renderCharts(c: ChartData): void {
+  lastCharts = c;
   const labels = c.days.map((d) => d.day);
   draw(chReq.canvas, {
     type: 'bar',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatRequest, ChatResponse, Clock, Logger, RequestContext } from '../../../src/gateway/types.js';
 import { DEFAULT_CONFIG, type CacheConfig } from '../../../src/gateway/config.js';
+import { SHIPPED_SIMILARITY_THRESHOLD } from '../../../src/gateway/cache/index.js';
 
 export function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {
   let t = start;
@@ -22,7 +23,8 @@ export function tempDir(): { dir: string; cleanup(): void } {
 }
 
 export function cacheConfig(over: Partial<CacheConfig> = {}): CacheConfig {
-  return { ...DEFAULT_CONFIG.cache, ...over };
+  // The cache's own shipped threshold, whatever config.ts's default currently is.
+  return { ...DEFAULT_CONFIG.cache, similarityThreshold: SHIPPED_SIMILARITY_THRESHOLD, ...over };
 }
 
 export function ctx(over: Partial<RequestContext> = {}): RequestContext {

@@ -64,3 +64,62 @@ test('direct mode: no listener, the gateway still works in-process', async () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('management and compliance surfaces serve only their routes; virtual keys can be replaced', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-surf-'));
+  try {
+    const s = await startGatewayService({
+      config: { dataDir: dir, server: { host: '127.0.0.1', port: 0 }, cache: { enabled: false }, audit: { enabled: false } },
+      env: {},
+      token: 't0',
+      listen: { main: true, management: 0, compliance: 0 },
+      logger: silentLogger,
+    });
+    try {
+      const auth = { authorization: 'Bearer t0' };
+      assert.ok(s.managementUrl && s.complianceUrl);
+      assert.equal((await fetch(`${s.managementUrl}/api/routing/status`, { headers: auth })).status, 200);
+      assert.equal((await fetch(`${s.managementUrl}/v1/models`, { headers: auth })).status, 404, 'no OpenAI API on the management port');
+      assert.equal((await fetch(`${s.managementUrl}/health`)).status, 200);
+      const scan = await fetch(`${s.complianceUrl}/api/compliance/intelligent/scan`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ content: 'my ssn is 123-45-6789' }) });
+      assert.equal(scan.status, 200);
+      assert.equal((await fetch(`${s.complianceUrl}/api/routing/status`, { headers: auth })).status, 404, 'no management routes on the compliance port');
+      // The main port serves everything.
+      assert.equal((await fetch(`${s.url}/api/routing/status`, { headers: auth })).status, 200);
+      s.setVirtualKeys(['vk-new']);
+      assert.equal((await fetch(`${s.url}/api/routing/status`, { headers: { authorization: 'Bearer vk-new' } })).status, 200);
+      assert.equal((await fetch(`${s.url}/api/routing/status`, { headers: auth })).status, 200, 'local token still valid');
+      s.setVirtualKeys([]);
+      assert.equal((await fetch(`${s.url}/api/routing/status`, { headers: { authorization: 'Bearer vk-new' } })).status, 401);
+    } finally {
+      await s.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a layer that fails to start is reported and the gateway still serves', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-fail-'));
+  try {
+    // An unknown compliance policy makes the engine refuse to start.
+    const s = await startGatewayService({
+      config: { dataDir: dir, server: { host: '127.0.0.1', port: 0 }, compliance: { enabled: true, policy: 'no-such-policy' }, cache: { enabled: false }, audit: { enabled: false } },
+      env: {},
+      token: 't1',
+      logger: silentLogger,
+    });
+    try {
+      assert.equal(s.compliance, undefined);
+      assert.match(s.layers.compliance.error ?? '', /no-such-policy/);
+      assert.match(s.storage.error ?? '', /disabled/);
+      assert.equal((await fetch(`${s.url}/v1/models`, { headers: { authorization: 'Bearer t1' } })).status, 200);
+      const hc = (await (await fetch(`${s.url}/api/health/comprehensive`, { headers: { authorization: 'Bearer t1' } })).json()) as { storage: { compliance: { error: string } } };
+      assert.match(hc.storage.compliance.error, /no-such-policy/);
+    } finally {
+      await s.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -110,6 +110,16 @@ test('slow headers → 504 upstream_timeout', async () => {
   await assert.rejects(ask(), (e: unknown) => e instanceof OpenAI.APIError && e.status === 504 && /Timed out/.test(e.message));
 });
 
+test('a stream that stalls before its first event is retried transparently', async () => {
+  h.sim.reset();
+  h.sim.script({ match: chatPath, bodyDelayMs: 1500 });
+  const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'stall then work' }], stream: true });
+  let text = '';
+  for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+  assert.match(text, /stall then work/);
+  assert.equal(h.sim.requests.filter((r) => r.path === chatPath).length, 2);
+});
+
 test('client disconnect mid-stream aborts the upstream request', async () => {
   h.sim.reset();
   h.sim.script({ match: chatPath, chunks: 40, chunkDelayMs: 50 });
@@ -130,6 +140,16 @@ test('client disconnect mid-stream aborts the upstream request', async () => {
   await h.sim.waitFor((reqs) => reqs.some((r) => r.path === chatPath && r.closedByClient), 3000);
   const rec = h.sim.requests.find((r) => r.path === chatPath)!;
   assert.equal(rec.completed, false);
+});
+
+test('client disconnect while waiting for a non-streaming answer aborts the upstream request', async () => {
+  h.sim.reset();
+  h.sim.script({ match: chatPath, latencyMs: 350 });
+  const ac = new AbortController();
+  const p = client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'slow one' }] }, { signal: ac.signal });
+  setTimeout(() => ac.abort(), 100);
+  await assert.rejects(p);
+  await h.sim.waitFor((reqs) => reqs.some((r) => r.path === chatPath && r.closedByClient), 3000);
 });
 
 test('truncated stream (no [DONE]) → the client gets a clean error, not a silent short answer', async () => {

@@ -116,3 +116,39 @@ test('a blocking policy answers 403 with the findings and never calls the provid
     await g.close();
   }
 });
+
+test('reversible redaction: the provider sees placeholders, the user sees the original restored (JSON and stream)', async () => {
+  const g = await startHarness({ config: { compliance: { enabled: true, policy: 'enterprise_standard', reversible: true, scanResponses: true }, audit: { enabled: false } } });
+  try {
+    const c = new OpenAI({ baseURL: `${g.url}/v1`, apiKey: g.token, maxRetries: 0 });
+    const prompt = `repeat this card ${CARD} back to me`;
+    const r = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] });
+    const sent = JSON.stringify(g.sim.requests.at(-1)!.body);
+    assert.ok(!sent.includes(CARD), 'provider never saw the card');
+    assert.match(sent, /\[CREDIT_CARD_1\]/);
+    assert.ok((r.choices[0].message.content ?? '').includes(CARD), `restored in JSON: ${r.choices[0].message.content}`);
+
+    const s = await c.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] });
+    let text = '';
+    for await (const ch of s) text += ch.choices[0]?.delta?.content ?? '';
+    assert.ok(text.includes(CARD), `restored in the stream: ${text}`);
+  } finally {
+    await g.close();
+  }
+});
+
+test('a secret in the provider’s answer is redacted for the user and never written to the cache files', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const KEY = 'AKIAZ3MNQ7RTUVWX2Y4P';
+  h.sim.script({ match: '/v1/chat/completions', reply: `the key is ${KEY} ok` });
+  const body = { model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user' as const, content: 'what is the deploy key?' }] };
+  const a = await client.chat.completions.create(body);
+  assert.ok(!(a.choices[0].message.content ?? '').includes(KEY), 'redacted for the user');
+  const b = await client.chat.completions.create(body).withResponse();
+  assert.equal(b.response.headers.get('x-smartflow-cache'), 'hit-exact', 'the redacted answer was cached');
+  assert.ok(!(b.data.choices[0].message.content ?? '').includes(KEY));
+  for (const f of readdirSync(h.dataDir).filter((n) => n.startsWith('cache.db'))) {
+    assert.ok(!readFileSync(join(h.dataDir, f)).includes(KEY), `${f} holds no key`);
+  }
+});

@@ -170,3 +170,27 @@ test('non-OpenAI compatible servers get system instead of developer and max_toke
   assert.equal(oa.max_completion_tokens, 50);
   assert.equal(oa.max_tokens, undefined);
 });
+
+test('errorMessage reads each provider error shape', () => {
+  const a = getAdapter('gemini')!;
+  assert.equal(a.errorMessage([{ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } }], 400), 'API key not valid. Please pass a valid API key.');
+  assert.equal(getAdapter('huggingface')!.errorMessage({ error: 'Model is overloaded' }, 503), 'Model is overloaded');
+  assert.equal(getAdapter('mistral')!.errorMessage({ object: 'error', message: 'Unauthorized', type: 'invalid_request_error' }, 401), 'Unauthorized');
+  assert.equal(getAdapter('together')!.errorMessage({ detail: [{ loc: ['body', 'model'], msg: 'field required' }] }, 422), 'field required');
+  assert.equal(getAdapter('openai')!.errorMessage('<html>502</html>', 502), '<html>502</html>');
+});
+
+test('azure: recorded stream with the prompt-filter chunk first; usage from the final chunk', () => {
+  const r = runStream(getAdapter('azure')!, fixtureText('azure/chat-stream.sse'), 13);
+  assert.equal(r.error, undefined);
+  assert.equal(r.chunks.length, 5, 'every upstream event is one chunk, the filter-results chunk included');
+  assert.equal(r.chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''), 'Hi from Azure');
+  assert.deepEqual(r.parser.usage(), { completion_tokens: 4, prompt_tokens: 9, total_tokens: 13 });
+});
+
+test('mistral: recorded stream, usage sent unasked on the last content chunk', () => {
+  const r = runStream(getAdapter('mistral')!, fixtureText('mistral/chat-stream.sse'), 4);
+  assert.equal(r.chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''), 'Bonjour !');
+  assert.deepEqual(r.parser.usage(), { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 });
+  assert.equal(r.chunks.at(-1)!.choices[0].finish_reason, 'stop');
+});

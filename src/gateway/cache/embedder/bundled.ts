@@ -9,6 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Embedder, Lexicon } from './types.js';
 import { tokenize, splitIdentifier } from '../tokenize.js';
+import { FILLER_WORDS } from '../lexicon.js';
+
+/** Filler words ("explain", "best way") weigh this much of their SIF weight: the verifier ignores them too. */
+const FILLER_WEIGHT = 0.25;
+/** Bumped whenever sentence vectors change for the same asset, so stored vectors get recomputed. */
+const RECIPE_VERSION = 2;
 
 export const BUNDLED_ASSET = 'glove-100d-int8.bin';
 
@@ -48,6 +54,7 @@ export class BundledEmbedder implements Embedder, Lexicon {
   private model: Model | undefined;
   private modelId = 'bundled-glove-sif';
   private readonly removeCommon: boolean;
+  private readonly filler = new Set(FILLER_WORDS);
 
   constructor(private readonly opts: BundledEmbedderOptions = {}) {
     this.removeCommon = opts.removeCommonComponent ?? true;
@@ -103,7 +110,7 @@ export class BundledEmbedder implements Embedder, Lexicon {
     words.forEach((w, i) => index.set(w, i));
     this.model = { dim: header.dim, index, ranks, weights, scales, vectors, common: Float32Array.from(header.commonComponent),
       rotation: header.rotation?.length === header.dim * header.dim ? Float32Array.from(header.rotation) : null };
-    this.modelId = `bundled:${header.id}${this.removeCommon ? '' : ':raw'}`;
+    this.modelId = `bundled:${header.id}:r${RECIPE_VERSION}${this.removeCommon ? '' : ':raw'}`;
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -119,7 +126,7 @@ export class BundledEmbedder implements Embedder, Lexicon {
     const addWord = (w: string): boolean => {
       const i = m.index.get(w);
       if (i === undefined) return false;
-      const k = m.weights[i] * m.scales[i];
+      const k = m.weights[i] * m.scales[i] * (this.filler.has(w) ? FILLER_WEIGHT : 1);
       const base = i * dim;
       for (let d = 0; d < dim; d++) acc[d] += k * m.vectors[base + d];
       return true;

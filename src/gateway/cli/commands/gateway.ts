@@ -124,6 +124,11 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<number>
     const l = service.layers?.[name];
     if (l) out.write(`  ${(name[0].toUpperCase() + name.slice(1)).padEnd(23)}${l.layer ? 'on' : l.enabled ? `off — ${l.error ?? 'failed to start'}` : 'disabled in settings'}\n`);
   }
+  if (host === '0.0.0.0' || host === '::') {
+    io.stderr.write(`warning: listening on every interface, but requests are only answered when their Host header is a loopback name (DNS-rebinding defence); bind a specific address (--host 10.0.0.5) for clients on other machines.\n`);
+  } else if (!/^(127\.|localhost$|::1$)/.test(host)) {
+    io.stderr.write(`warning: ${host} is reachable from other machines; every request still needs the bearer token or a virtual key.\n`);
+  }
   out.write(`Press Ctrl+C to stop.\n`);
 
   await new Promise<void>((resolveStop) => {

@@ -39,6 +39,7 @@ const NOT_NAMES = new Set(
   august september october november december today tomorrow yesterday
   and or but if so because while after before since until unless also just only even still yet
   street st avenue ave road rd drive lane boulevard court way place suite apt unit floor box
+  rue rua via calle avenida camino strada ulica utca plaza praça travessa estrada corso viale piazza
   new old good great big small high low long short first last next other same own all any each every
   some many much more most few less least one two three four five six seven eight nine ten
   will can could would should shall might must may do does did done have has had be is are was were
@@ -57,58 +58,128 @@ const NOT_NAMES = new Set(
 );
 
 const HONORIFIC = /(?:^|[^\p{L}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Fr|Sr|Jr|Capt|Col|Gen|Sgt|Hon)\.?\s*$/u;
-const CUE_BEFORE =
-  /(?:\b(?:my name is|name is|names? ?:|i am|i'm|this is|call me|named|called|dear|hi|hello|hey|thanks|thank you|regards|sincerely|cheers|signed|from|by|to|with|and|or|for|contact|ask|tell|met|meet|told|said|says|wrote|cc|attn|attention|author|patient|client|customer|employee|user|partner|husband|wife|son|daughter|mother|father|brother|sister|friend|colleague|manager|mr|mrs|ms|dr)\s*[:,]?\s*|[,>]\s*)$/i;
+const CUE_WORDS = new Set(
+  `is am i'm me named called dear hi hello hey thanks regards sincerely cheers signed from by to with and or for contact
+  ask tell met meet told said says wrote cc attn attention author patient client customer employee user partner husband
+  wife son daughter mother father brother sister friend colleague manager mr mrs ms dr name names`.split(/\s+/),
+);
+
+/** True when the words just before a capitalised run are a person cue ("my name is", "Dear", "by", ", "). */
+function cueBefore(before: string): boolean {
+  const tail = before.slice(-24);
+  if (/[,>:]\s*$/.test(tail)) return true;
+  const m = /([A-Za-z']{1,12})[\s:,]*$/.exec(tail);
+  return !!m && CUE_WORDS.has(m[1].toLowerCase());
+}
 const CUE_AFTER = /^(?:'s\b|’s\b|\s*,\s*(?:the|a|an|who|our|my|his|her)\b|\s+(?:said|says|wrote|writes|told|asked|is|was|will|has|had|lives|called|from|and|at|in)\b|\s*[:;(]|\s*\n)/i;
 
 // A capitalised word: Unicode uppercase then letters / apostrophes / hyphens (bounded).
 const CAP_RUN_RE = /(?<![\p{L}\p{N}_@.\/\\-])\p{Lu}[\p{Ll}\p{Lu}'’\-]{0,24}(?:\.?[ \t]+(?:(?:van|von|der|den|de|del|della|di|da|du|le|la|bin|ibn|al|el|ten|ter|dos|das|y)[ \t]+){0,2}\p{Lu}[\p{Ll}\p{Lu}'’\-]{0,24}){0,3}(?![\p{L}\p{N}_@])/gu;
 const SUFFIX_TITLES = /^(?:PhD|MD|Jr|Sr|II|III|IV|DDS|Esq)$/;
 
+/** Countries and place words: a capitalised run made of these is a location, not a person. */
+const PLACES = new Set(
+  `afghanistan albania algeria andorra angola antigua argentina armenia australia austria azerbaijan bahamas bahrain
+  bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana brazil brunei bulgaria burkina burundi
+  cambodia cameroon canada cape verde chad chile china colombia comoros congo costa rica croatia cuba cyprus czech czechia
+  denmark djibouti dominica dominican ecuador egypt el salvador equatorial eritrea estonia eswatini ethiopia fiji finland
+  france gabon gambia georgia germany ghana greece grenada guatemala guinea guyana haiti honduras hungary iceland india
+  indonesia iran iraq ireland israel italy ivory jamaica japan jordan kazakhstan kenya kiribati korea kosovo kuwait
+  kyrgyzstan laos latvia lebanon lesotho liberia libya liechtenstein lithuania luxembourg macedonia madagascar malawi
+  malaysia maldives mali malta marshall mauritania mauritius mexico micronesia moldova monaco mongolia montenegro morocco
+  mozambique myanmar namibia nauru nepal netherlands zealand nicaragua niger nigeria norway oman pakistan palau palestine
+  panama papua paraguay peru philippines poland portugal qatar romania russia rwanda samoa san marino sao tome saudi
+  senegal serbia seychelles sierra leone singapore slovakia slovenia solomon somalia spain sri lanka sudan suriname
+  sweden switzerland syria taiwan tajikistan tanzania thailand timor togo tonga trinidad tobago tunisia turkey
+  turkmenistan tuvalu uganda ukraine uruguay uzbekistan vanuatu vatican venezuela vietnam yemen zambia zimbabwe
+  england scotland wales britain america africa europe asia antarctica oceania greenland hong kong macau puerto
+  republic kingdom islands island states united federation emirates city county province region territory district
+  nevis grenadines principe herzegovina barbuda caicos leste bissau lucia vincent kitts verde faso`.split(/\s+/).filter(Boolean),
+);
+const ORG_AFTER = /^[ \t]*(?:,[ \t]*)?(?:Ltd|Inc|LLC|L\.L\.C|Corp|Corporation|Co|GmbH|PLC|AG|SA|BV|NV|Group|Company|Partners|Associates|Holdings|Foundation|University|Institute|Bank|Hotel|Weekly|Times|TV|Records|Studios?|&)\b/;
+const PARTICLES = /^(?:van|von|der|den|de|del|della|di|da|du|le|la|bin|ibn|al|el|ten|ter|dos|das|y)$/;
+const STRONG_CUE_WORDS = new Set(
+  `is am i'm me named called dear hi hello hey says said told asked starring mr mrs ms dr miss user name names maiden
+  regards sincerely cheers thanks signed attn cc patient client customer employee husband wife son daughter mother
+  father brother sister friend colleague partner`.split(/\s+/),
+);
+const LOWER_CUE_RE =
+  /(?<cue>\bmy name is|\bname is|\bcall me|\bcalls me|\bnamed|\bi'm|\bi am|\bthis is|\bdear|\bhi|\bhello|\bsays|\bsaid|\buser:|\bname:|\bstarring|\bby|\bmrs?\.?|\bms\.?|\bdr\.?|\badd|\bwith|\bto|\band|\bof)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/dgu;
+const ORG_TOKENS = new Set(
+  `ltd inc llc corp plc gmbh tv weekly times news records studio studios services solutions systems technologies
+  technology group partners associates holdings foundation institute university bank hotel census score labs software
+  consulting media network networks capital ventures industries international global`.split(/\s+/),
+);
+
+function cueStrength(before: string): 0 | 1 | 2 {
+  const tail = before.slice(-28);
+  const m = /([A-Za-z']{1,12})[\s:,.]*$/.exec(tail);
+  const w = m ? m[1].toLowerCase() : '';
+  if (STRONG_CUE_WORDS.has(w)) return 2;
+  if (/[,>:]\s*$/.test(tail) || CUE_WORDS.has(w)) return 1;
+  return 0;
+}
+
 export function findPersons(text: string): Candidate[] {
   const out: Candidate[] = [];
   const lex = lexicon();
   eachMatch(CAP_RUN_RE, text, (m) => {
-    const words = m[0].split(/[ \t]+/);
+    let toks = m[0].split(/[ \t]+/);
     let start = m.index;
-    let toks = words;
     // Drop leading stop words ("The Peter Pham version", "Dear John") from the span.
     while (toks.length && NOT_NAMES.has(toks[0].replace(/[.'’]+$/, '').toLowerCase())) {
       start += toks[0].length;
-      const rest = text.slice(start);
-      const ws = /^[ \t]+/.exec(rest);
-      start += ws ? ws[0].length : 0;
+      while (text[start] === ' ' || text[start] === '\t') start++;
       toks = toks.slice(1);
     }
-    // Drop trailing stop words / suffix titles are kept (part of the name as written).
-    while (toks.length && NOT_NAMES.has(toks[toks.length - 1].replace(/[.'’]+$/, '').toLowerCase())) toks = toks.slice(0, -1);
     if (!toks.length) return;
-    const spanText = toks.join(' ');
-    const end = start + text.slice(start).indexOf(toks[toks.length - 1]) + toks[toks.length - 1].length;
+    // A stop word inside the run makes it a title-case phrase ("Quick Brown Fox"), not a name.
+    if (toks.some((t) => NOT_NAMES.has(t.replace(/[.'’]+$/, '').toLowerCase()))) return;
+    const last = toks[toks.length - 1];
+    const end = text.indexOf(last, start) + last.length;
     if (end <= start) return;
-    const core = toks.filter((t) => !SUFFIX_TITLES.test(t) && !/^(?:van|von|der|den|de|del|della|di|da|du|le|la|bin|ibn|al|el|ten|ter|dos|das|y)$/.test(t));
+    const core = toks.filter((t) => !SUFFIX_TITLES.test(t) && !PARTICLES.test(t));
     if (!core.length) return;
-    // ALL-CAPS words are acronyms/headings unless short names in a multi-word run.
+    if (core.some((t) => NOT_NAMES.has(t.toLowerCase()))) return;
+    // ALL-CAPS runs are acronyms or headings.
     if (core.every((t) => t.length > 1 && t === t.toUpperCase())) return;
+    if (core.some((t) => PLACES.has(t.toLowerCase()) || ORG_TOKENS.has(t.toLowerCase()))) return;
     const known = core.filter((t) => lex.has(t.replace(/['’]s$/, '').toLowerCase())).length;
     const before = text.slice(Math.max(0, start - 40), start);
+    const honor = HONORIFIC.test(before.slice(-8));
+    const cue = cueStrength(before);
+    // One unknown capitalised word needs an honorific or a strong cue ("my name is", "says").
+    if (known === 0 && core.length === 1 && !honor && cue < 2) return;
     const after = text.slice(end, end + 24);
-    const honor = HONORIFIC.test(before);
-    const cue = CUE_BEFORE.test(before);
+    if (ORG_AFTER.test(after)) return;
     const cueAfter = CUE_AFTER.test(after);
-    const sentenceStart = /(?:^|[.!?]\s+|\n\s*)$/.test(before);
-    let score = 0;
-    if (known === core.length) score = core.length >= 2 ? 0.75 : 0.45;
+    const trimmed = before.trimEnd();
+    const lastCh = trimmed[trimmed.length - 1];
+    const sentenceStart = trimmed.length === 0 || lastCh === '.' || lastCh === '!' || lastCh === '?' || /\n\s*$/.test(before.slice(-6));
+    let score: number;
+    if (known === core.length) score = core.length >= 2 ? 0.75 : 0.5;
     else if (known > 0) score = core.length >= 2 && lex.has(core[0].toLowerCase()) ? 0.65 : 0.4;
-    else score = core.length >= 2 ? 0.25 : 0.1;
+    else score = core.length >= 2 ? 0.3 : 0.2;
     if (honor) score += 0.35;
-    if (cue) score += 0.15;
+    score += cue === 2 ? 0.3 : cue === 1 ? 0.1 : 0;
     if (cueAfter) score += 0.1;
     // A single capitalised word at a sentence start with no other evidence is usually not a name.
     if (sentenceStart && core.length === 1 && !honor && !cueAfter) score -= 0.15;
-    if (spanText.length < 2) return;
-    // Let the honorific be part of the span when present ("Dr. Jacob van Gameren").
     out.push({ type: 'PERSON', start, end, score: Math.min(0.95, score), recognizer: 'person', contextApplied: true });
+  });
+  // Lower-case names after a cue ("my name is jillian capon", "add julie novák as …").
+  eachMatch(LOWER_CUE_RE, text, (m) => {
+    const w1 = m[2];
+    const w2 = m[3];
+    const idx = (m as RegExpExecArray & { indices: Array<[number, number] | undefined> }).indices;
+    if (NOT_NAMES.has(w1) || !lex.has(w1)) return;
+    const cueWord = (m.groups?.cue ?? '').toLowerCase();
+    const strong = !/^(?:by|add|with|to|and|of)$/.test(cueWord);
+    const w2ok = !!w2 && !NOT_NAMES.has(w2) && !PLACES.has(w2) && (lex.has(w2) || strong);
+    if (!strong && !(w2ok && lex.has(w2!))) return;
+    const s0 = idx[2]![0];
+    const e0 = w2ok ? idx[3]![1] : idx[2]![1];
+    out.push({ type: 'PERSON', start: s0, end: e0, score: strong ? (w2ok ? 0.7 : 0.55) : 0.6, recognizer: 'person', contextApplied: true });
   });
   return out;
 }
@@ -118,61 +189,115 @@ export function findPersons(text: string): Candidate[] {
 // ------------------------------------------------------------------------------------------------
 
 const STREET_TYPES =
-  'street|st|avenue|ave|av|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|crescent|cres|close|grove|gardens|row|walk|mews|hill|park|plaza|alley|loop|pike|route|rte|expressway|freeway|landing|crossing|point|ridge|run|path|view|heights|estates|commons';
+  'street|st|avenue|ave|av|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|crescent|cres|close|grove|gardens|row|walk|mews|hill|park|plaza|alley|loop|pike|route|rte|expressway|freeway|landing|crossing|point|ridge|run|path|view|heights|estates|commons|creek|crest|glen|vale|green|meadow|meadows|mill|bridge|brook|haven|junction|knoll|manor|mount|ranch|shore|shores|spur|summit|trace|turnpike|valley|villa|ville|wells|bypass|causeway|esplanade|promenade|quay|wharf|rise|chase|fold|gate|hollow|lawn|pines|oaks|woods|str';
 const STREET_PREFIXES =
   'rue|avenue|boulevard|bd|chemin|allée|impasse|place|via|viale|piazza|corso|vicolo|largo|calle|avenida|av\\.|paseo|camino|carrer|plaza|praça|rua|travessa|estrada|largo|ulica|ul\\.|utca|út|strada|aleja|trg|ulitsa|odos|sokak|cadde|caddesi|jalan|the corner of';
 const STREET_COMPOUND =
   '(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|laan|straat|gracht|plein|kade|dreef|steenweg|singel|vej|gade|gatan|gata|gate|veien|vegen|vägen|tie|katu|polku|kuja|utca|út|ulica|cesta|iela|gatve|tänav|puiestee|tee|vei|väg|stræde)';
 
-const ADDR_LINE_RE = new RegExp(
-  [
-    // 1) number + up to 5 words + street type: "4589 40th Street", "15 Millicent Drive"
-    `(?<![\\p{L}\\p{N}])\\d{1,6}[A-Za-z]?(?:[ \\t]*[-/][ \\t]*\\d{1,5})?,?[ \\t]+(?:[\\p{L}\\p{N}'’.\\-]{1,30}[ \\t]+){0,4}(?:${STREET_TYPES})\\.?(?![\\p{L}])`,
-    // 2) prefix type + words (+ number): "rue de la Paix 12", "via goffredo mameli 149"
-    `(?<![\\p{L}\\p{N}])(?:\\d{1,6},?[ \\t]+)?(?:${STREET_PREFIXES})[ \\t]+(?:[\\p{L}\\p{N}'’.\\-]{1,30}[ \\t]+){0,5}\\d{1,5}[A-Za-z]?\\.?(?![\\p{L}\\p{N}])`,
-    // 3) compound street word + number (+ number before): "Kromwater 38", "machelsesteenweg 197", "Vesturgata 66"
-    `(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ \\t]+)?(?:[\\p{L}'’\\-]{1,30}[ \\t]+){0,2}[\\p{L}\\-]{0,30}${STREET_COMPOUND}[ \\t]+\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`,
-    // 4) boxes: "P.O. Box 101", "PSC 7004, Box 8380", "Unit 1234 Box 5678"
-    `(?<![\\p{L}\\p{N}])(?:P\\.?[ \\t]?O\\.?[ \\t]?Box|PSC[ \\t]+\\d{1,5},?[ \\t]+Box|Unit[ \\t]+\\d{1,5}[ \\t]+Box|USNS[ \\t]+[A-Z][a-z]{1,20}|USNV[ \\t]+[A-Z][a-z]{1,20}|USS[ \\t]+[A-Z][a-z]{1,20})[ \\t]+\\d{1,6}`,
-  ].join('|'),
-  'giu',
-);
+// Anchors are cheap to find (a street-type word, a street-prefix word, a compound street suffix or a
+// box keyword); the rest of the line is matched from the anchor with bounded look-back / sticky regexes.
+const TYPE_WORD_RE = new RegExp(`(?<![\\p{L}])(?:${STREET_TYPES})\\.?(?![\\p{L}])`, 'giu');
+const BACK_NUMBER_RE = /(?<![\p{L}\p{N}])\d{1,6}[A-Za-z]?(?:[ \t]*[-/][ \t]*\d{1,5})?,?[ \t]+(?:[\p{L}\p{N}'’.\-]{1,30}[ \t]+){0,4}$/u;
+const PREFIX_WORD_RE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${STREET_PREFIXES})[ \\t]+`, 'giu');
+const FORWARD_NUMBER_RE = /(?:[\p{L}\p{N}'’.\-]{1,30}[ \t]+){0,5}?\d{1,5}[A-Za-z]?\.?(?![\p{L}\p{N}])/uy;
+const COMPOUND_RE = new RegExp(`${STREET_COMPOUND}[ \\t]+\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`, 'giu');
+const WORD_BACK_RE = /(?:[\p{L}'’\-]{1,30}[ \t]+){0,2}[\p{L}\-]{0,30}$/u;
+const BOX_RE = /(?<![\p{L}\p{N}])(?:P\.?[ \t]?O\.?[ \t]?Box|PSC[ \t]+\d{1,5},?[ \t]+Box|Unit[ \t]+\d{1,5}[ \t]+Box|USNS[ \t]+[A-Z][a-z]{1,20}|USNV[ \t]+[A-Z][a-z]{1,20}|USS[ \t]+[A-Z][a-z]{1,20})[ \t]+\d{1,6}/giu;
 
-const UNIT_RE = /^[ \t,]*(?:apt\.?|apartment|suite|ste\.?|unit|floor|fl\.?|room|rm\.?|bldg\.?|building|#)[ \t]*#?[ \t]*[\p{L}\p{N}\-]{1,8}/iu;
-const US_STATES = 'AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|AA|AE|AP|PR|GU|VI|AB|BC|MB|NB|NL|NS|ON|PE|QC|SK';
-// A "locality" continuation: city words, optional state code, optional postal code; bounded.
+const WORDS_TO_EOL_RE = /\p{L}[\p{L}'’.\-]{0,30}(?:[ \t]+\p{L}[\p{L}'’.\-]{0,30}){0,4}(?=[ \t]*(?:\r?\n|,|$))/uy;
+// Military addresses: "USS Dam", "USNS Frías", "USCGC Kristjánsdóttir" followed by an FPO/APO line.
+const SHIP_RE = /(?<![\p{L}\p{N}])(?:USS|USNS|USNV|USCGC)[ \t]+\p{Lu}[\p{L}'’\-]{0,30}(?=[ \t]*\r?\n[ \t]*(?:FPO|APO|DPO)\b)/gu;
+
+/** Street lines as [start, end) pairs, from the four anchor kinds. */
+function streetLines(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  eachMatch(TYPE_WORD_RE, text, (m) => {
+    // The house number is at most 5 words back: find the nearest digit cheaply before the regex.
+    let d = m.index - 1;
+    const floor = Math.max(0, m.index - 160);
+    while (d >= floor && (text.charCodeAt(d) < 48 || text.charCodeAt(d) > 57)) d--;
+    if (d < floor) return;
+    const from = Math.max(floor, d - 48);
+    const b = BACK_NUMBER_RE.exec(text.slice(from, m.index));
+    if (b) out.push([from + b.index, m.index + m[0].length]);
+  });
+  eachMatch(PREFIX_WORD_RE, text, (m) => {
+    let start = m.index;
+    const pre = /(?<![\p{L}\p{N}])\d{1,6},?[ \t]+$/u.exec(text.slice(Math.max(0, start - 10), start));
+    if (pre) start -= pre[0].length;
+    FORWARD_NUMBER_RE.lastIndex = m.index + m[0].length;
+    const f = FORWARD_NUMBER_RE.exec(text);
+    if (f) {
+      out.push([start, f.index + f[0].length]);
+      return;
+    }
+    // "40 rue Victor Hugo": a house number before the prefix; the street name runs to the line end.
+    if (!pre) return;
+    WORDS_TO_EOL_RE.lastIndex = m.index + m[0].length;
+    const w = WORDS_TO_EOL_RE.exec(text);
+    if (w) out.push([start, w.index + w[0].length]);
+  });
+  eachMatch(SHIP_RE, text, (m) => out.push([m.index, m.index + m[0].length]));
+  eachMatch(COMPOUND_RE, text, (m) => {
+    const from = Math.max(0, m.index - 90);
+    const w = WORD_BACK_RE.exec(text.slice(from, m.index));
+    let start = w ? from + w.index : m.index;
+    const pre = /(?<![\p{L}\p{N}])\d{1,6}[ \t]+$/u.exec(text.slice(Math.max(0, start - 10), start));
+    if (pre) start -= pre[0].length;
+    out.push([start, m.index + m[0].length]);
+  });
+  eachMatch(BOX_RE, text, (m) => out.push([m.index, m.index + m[0].length]));
+  return out;
+}
+
+// Separator between address parts: spaces, a comma, or up to two line breaks (with "> " / "??? " quote marks).
+const SEP = "(?:[ \\t]*(?:,|\\r?\\n)[ \\t]*(?:\\r?\\n[ \\t]*)?(?:[>?]{1,3}[ \\t]*)?|[ \\t]+)";
+const UNIT_RE = new RegExp(`^${SEP}(?:apt\\.?|apartment|suite|ste\\.?|unit|floor|fl\\.?|room|rm\\.?|bldg\\.?|building|#)[ \\t]*#?[ \\t]*[\\p{L}\\p{N}\\-]{1,8}`, 'iu');
+const US_STATES = 'AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|AA|AE|AP|PR|GU|VI|AB|BC|MB|NB|NL|NS|ON|PE|QC|SK|NSW|VIC|QLD|TAS|ACT';
+// A locality part: city / country words, optional state code, optional postal code; bounded.
 const LOCALITY_RE = new RegExp(
-  `^(?:[ \\t]*[,\\n][ \\t]*|[ \\t]+)(?:[>?]{0,3}[ \\t]*)(?:(?:[\\p{Lu}][\\p{L}'’.\\-]{0,30}|[\\p{Ll}][\\p{L}'’.\\-]{2,30})(?:[ \\t]+(?:[\\p{L}][\\p{L}'’.\\-]{0,30})){0,3})?(?:[ \\t]*,?[ \\t]*(?:${US_STATES}|nan))?(?:[ \\t]*,?[ \\t]*(?:\\d{4,6}(?:-\\d{4})?|[A-Z]{1,2}\\d[A-Z\\d]?[ \\t]?\\d[A-Z]{2}))?`,
+  `^${SEP}(?:(?:[\\p{Lu}][\\p{L}'’.\\-]{0,30}|[\\p{Ll}][\\p{L}'’.\\-]{2,30})(?:[ \\t]+(?:[\\p{L}][\\p{L}'’.\\-]{0,30})){0,3})?(?:[ \\t]*,?[ \\t]*(?:${US_STATES}|nan))?(?:[ \\t]*,?[ \\t]*(?:\\d{4,6}(?:-\\d{4})?|[A-Z]{1,2}\\d[A-Z\\d]?[ \\t]?\\d[A-Z]{2}))?`,
   'u',
 );
+const STATE_POSTAL_RE = new RegExp(`^${SEP}(?:(?:${US_STATES})[ \\t]+)?(?:\\d{4,6}(?:-\\d{4})?|[A-Z]{1,2}\\d[A-Z\\d]?[ \\t]?\\d[A-Z]{2})(?![\\p{L}\\p{N}])`, 'u');
 const POSTAL_END = /(?:\d{4,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$/;
-const ADDRESS_CUE = /\b(?:address|addr|live[sd]? (?:at|in)|living at|located at|ship(?:ped)? to|send (?:it )?to|sent to|deliver(?:ed)? to|mail(?:ed)? to|moved to|residence|resides|home|billing|shipping|street)\b/i;
+const ADDRESS_CUE = /\b(?:address(?:es)?|addr|live[sd]? (?:at|in)|living at|located at|office is at|ship(?:ped)? to|send (?:it |a new one )?to|sent to|deliver(?:ed)? to|mail(?:ed)? to|moved to|return to|taxi to|residence|resides|home|billing|shipping|street|here they are)\b/i;
+const PROSE_START = /^[ \t,]*(?:for|and|or|but|the|to|is|was|if|so|please|thanks|last|this|that|with|in|on|at|i|we|you|he|she|they|it|my|your|our|can|could|will|would|should|may|might)\b/i;
+// Number + words + number ("92 Eusebio Dávila 57", "21 Turjaška 46"): accepted only with an address
+// cue, a unit line, a postal code or a multi-line block after it.
+const NWN_RE = /(?<![\p{L}\p{N}.,:\/\-])\d{1,5}[ \t]+(?:\d{1,5}[ \t]+)?(?:\p{L}[\p{L}'’.\-]{0,30}[ \t]+){1,4}\d{1,5}[A-Za-z]?(?![\p{L}\p{N}\/:])/gu;
 
 export function findAddresses(text: string): Candidate[] {
   const out: Candidate[] = [];
   if (!/\d/.test(text)) return out;
-  eachMatch(ADDR_LINE_RE, text, (m) => {
-    let start = m.index;
-    let end = m.index + m[0].length;
+  const anchors: Array<[number, number, boolean]> = streetLines(text).map(([a, b]) => [a, b, true]);
+  eachMatch(NWN_RE, text, (m) => anchors.push([m.index, m.index + m[0].length, false]));
+  anchors.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let lastEnd = -1;
+  for (const [s0, e0, typed] of anchors) {
+    if (s0 < lastEnd) continue;
+    let start = s0;
+    let end = e0;
     // Leading house number on its own ("78 Camiño Ancho 91"): include a number right before.
     const pre = /(?:^|[^\p{L}\p{N}])(\d{1,5}[ \t]+)$/u.exec(text.slice(Math.max(0, start - 8), start));
     if (pre) start -= pre[1].length;
     let lines = 0;
     let postal = false;
-    // Extend over unit and locality parts (at most 5 parts, 160 characters).
-    for (let k = 0; k < 5 && end - start < 160; k++) {
+    let unit = false;
+    // Extend over unit and locality parts (at most 6 parts, 200 characters).
+    for (let k = 0; k < 6 && end - start < 200; k++) {
       const rest = text.slice(end, end + 120);
-      const u = UNIT_RE.exec(rest);
-      if (u) {
-        end += u[0].length;
-        continue;
-      }
-      const l = LOCALITY_RE.exec(rest);
-      if (!l || l[0].trim().replace(/^[,>?\s]+/, '').length === 0) break;
+      const u = UNIT_RE.exec(rest) ?? STATE_POSTAL_RE.exec(rest);
+      const l = u ?? LOCALITY_RE.exec(rest);
+      if (!l) break;
       const part = l[0];
+      const content = part.replace(/^[\s,>?]+/, '');
+      if (!content) break;
       // Stop at prose: a lowercase function word starts the continuation.
-      if (/^[ \t,]*(?:for|and|or|but|the|to|is|was|if|so|please|thanks|last|this|that|with|in|on|at)\b/i.test(part)) break;
+      if (!u && PROSE_START.test(content)) break;
       if (/\n/.test(part)) lines++;
+      if (u && UNIT_RE.test(rest)) unit = true;
       end += part.replace(/[ \t]+$/, '').length;
       if (POSTAL_END.test(text.slice(start, end))) {
         postal = true;
@@ -180,11 +305,14 @@ export function findAddresses(text: string): Candidate[] {
       }
     }
     const before = text.slice(Math.max(0, start - 60), start);
-    let score = 0.6;
-    if (ADDRESS_CUE.test(before)) score += 0.25;
+    const cue = ADDRESS_CUE.test(before);
+    if (!typed && !(cue || unit || postal || lines >= 2)) continue;
+    let score = typed ? 0.6 : 0.55;
+    if (cue) score += 0.25;
     if (postal) score += 0.1;
-    if (lines) score += 0.05;
+    if (unit || lines) score += 0.05;
     out.push({ type: 'ADDRESS', start, end, score: Math.min(0.95, score), recognizer: 'address', contextApplied: true });
-  });
+    lastEnd = end;
+  }
   return out;
 }

@@ -75,7 +75,7 @@ const VENDORS: VendorPattern[] = [
   v('netlify', 'nfp_[A-Za-z0-9]{36,40}'),
   v('newrelic', 'NR(?:AK|AA|II|JS|BR|IQ)-[A-Za-z0-9_\\-]{19,40}', 0.9, ['NR']),
   v('heroku', 'HRKU-[A-Za-z0-9_\\-]{36,70}'),
-  v('sendgrid', 'SG\\.[A-Za-z0-9_\\-]{20,24}\\.[A-Za-z0-9_\\-]{39,50}'),
+  v('sendgrid', 'SG\\.[A-Za-z0-9_\\-]{16,32}\\.[A-Za-z0-9_\\-]{16,64}'),
   v('brevo', 'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}'),
   v('databricks', 'dapi[a-f0-9]{32}(?:-\\d)?'),
   v('shopify', 'shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}'),
@@ -96,16 +96,16 @@ const VENDORS: VendorPattern[] = [
   v('terraform', '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_\\-=]{60,100}', 0.95, ['.atlasv1.']),
   v('mailgun', 'key-[a-f0-9]{32}'),
   v('onepassword', 'ops_eyJ[A-Za-z0-9_\\-+/=]{200,1000}'),
-  v('sentry', 'sntr[ysu]_[A-Za-z0-9+/=_]{40,300}'),
+  v('sentry', 'sntr(?:ys|yu|y|s|u)_[A-Za-z0-9+/=_]{40,300}', 0.95, ['sntr']),
   v('planetscale', 'pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_\\-.=]{32,64}'),
   v('posthog', 'ph[cx]_[A-Za-z0-9]{40,50}'),
   v('square', '(?:sq0atp-[A-Za-z0-9_\\-]{22}|sq0csp-[A-Za-z0-9_\\-]{43}|EAAA[A-Za-z0-9_\\-+=]{60})', 0.95, ['sq0', 'EAAA']),
-  v('twilio', '(?:SK|AC)[a-f0-9]{32}', 0.85, ['SK', 'AC']),
+  v('twilio', '(?:SK|AC)[a-fA-F0-9]{32}', 0.85, ['SK', 'AC']),
   v('telegram', '\\d{8,10}:AA[A-Za-z0-9_\\-]{33}', 0.95, [':AA']),
   v('braintree', 'access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$[a-f0-9]{32}'),
   v('ntlm', 'TlRMTVNTUAAD[A-Za-z0-9+/=]{20,2000}', 0.85),
   v('grafana', '(?:glc_[A-Za-z0-9+/=_]{32,400}|glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})', 0.95, ['glc_', 'glsa_']),
-  v('salesforce', '00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,120}', 0.9, ['!']),
+  v('salesforce', '00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,120}', 0.9, ['00D']),
   v('azure_secret', '[A-Za-z0-9_~.\\-]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}', 0.9, ['Q~']),
   v('discord_bot', '[MNO][A-Za-z0-9_\\-]{23,26}\\.[A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{27,40}', 0.85, ['.']),
   v('defined_networking', 'dnkey-[A-Z0-9]{26}-[A-Z0-9]{52}'),
@@ -115,11 +115,17 @@ const VENDORS: VendorPattern[] = [
   v('deepseek', 'sk-[a-f0-9]{32}', 0.9),
   v('together', 'tgp_v1_[A-Za-z0-9_\\-]{40,50}'),
   v('supabase', 'sbp_(?:v0_)?[a-f0-9]{40}'),
+  v('postman_pmat', 'PMAT-[A-Z0-9]{26}'),
+  v('newrelic_nral', '[a-f0-9]{36}NRAL', 0.9, ['NRAL']),
+  v('mailgun_key', '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', 0.85, ['-']),
+  v('alibaba', 'LTAI[A-Za-z0-9]{12,20}', 0.9),
+  v('gitlab_session', '_gitlab_session=[a-f0-9]{32}', 0.95, ['_gitlab_session=']),
+  v('grafana_key', 'eyJrIjoi[A-Za-z0-9+/=]{50,300}', 0.9),
   v('postman', 'PMAK-[a-f0-9]{24}-[a-f0-9]{34}'),
   v('sonarqube', 'sq[pua]_[a-f0-9]{40}', 0.95, ['sqp_', 'squ_', 'sqa_']),
   v('vercel', '(?:vcp|vci|vca|vcr|vck)_[A-Za-z0-9]{50,60}', 0.95, ['vc']),
   v('wundergraph', 'cosmo_[A-Za-z0-9]{30,40}', 0.85),
-  v('nkey', 'S[ACNOPUX]A[A-Z2-7]{55}', 0.95, ['S']),
+  v('nkey', 'S[ACNOPUX]A[A-Z2-7]{55}', 0.95, ['SAA', 'SCA', 'SNA', 'SOA', 'SPA', 'SUA', 'SXA']),
 ];
 
 const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,16} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
@@ -144,7 +150,7 @@ function findPem(text: string, out: Candidate[]): void {
 }
 
 // Credentials in URLs / connection strings: scheme://user:password@host
-const URL_CRED_RE = /(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}:\/\/([^\s:\/@'"<>]{1,128}):([^\s@\/'"<>]{1,256})@(?=[A-Za-z0-9\[])/g;
+const URL_CRED_RE = /(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}:\/\/([^\s:\/'"<>]{1,128}):([^\s@\/'"<>]{1,256})@(?=[A-Za-z0-9\[])/g;
 
 function findUrlCredentials(text: string, out: Candidate[]): void {
   if (text.indexOf('://') < 0) return;
@@ -153,7 +159,7 @@ function findUrlCredentials(text: string, out: Candidate[]): void {
     if (isPlaceholder(pw)) return;
     const userStart = m.index + m[0].indexOf('://') + 3;
     const end = m.index + m[0].length - 1; // before '@'
-    out.push({ type: 'URL_CREDENTIALS', start: userStart, end, score: 0.9, recognizer: 'url_credentials', contextApplied: true });
+    out.push({ type: 'URL_CREDENTIALS', start: userStart, end, score: 0.97, recognizer: 'url_credentials', contextApplied: true });
   });
 }
 
@@ -161,9 +167,10 @@ function findUrlCredentials(text: string, out: Candidate[]): void {
 const AUTH_RE = /(?<![A-Za-z0-9])(?:(?:proxy-)?authorization["']?\s{0,3}[:=]\s{0,3}["']?\s{0,3}(?:(?:bearer|basic|token|digest|apikey|sso-key)\s{1,3})?|bearer\s{1,3})([A-Za-z0-9._~+\/\-]{8,4096}={0,2})/gi;
 
 function findAuthHeaders(text: string, out: Candidate[]): void {
+  if (!/authorization|bearer/i.test(text)) return;
   eachMatch(AUTH_RE, text, (m) => {
     const tok = m[1];
-    if (isPlaceholder(tok) || /^[a-z]+$/i.test(tok)) return;
+    if (isPlaceholder(tok) || /^[a-z]+$/i.test(tok) || !/^[A-Za-z0-9]/.test(tok)) return;
     const start = m.index + m[0].length - tok.length;
     out.push({ type: 'API_KEY', start, end: start + tok.length, score: 0.9, recognizer: 'secret:authorization_header', contextApplied: true });
   });
@@ -181,12 +188,12 @@ export function isPlaceholder(v: string): boolean {
 }
 
 // Key-like names. Matched as a whole word part; the value is parsed by hand after the separator.
-const KEY_RE = /(?:pass(?:word|wd|phrase|code)?|pwd|pw|secret|token|api[_\-. ]?key|apikey|access[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|cred|auth(?:[_\-]?key)?|signature|salt|session[_\-]?key|license[_\-]?key|encryption[_\-]?key|bearer|api|key|nonce|otp|mfa)/gi;
+const KEY_RE = /(?:passworsd|pass(?:word|wd|phrase|code)?|pa?s{0,2}w(?:o?r)?d|pw|secret|token|api[_\-. ]?key|apikey|access[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|cred|auth(?:[_\-]?key)?|signature|session[_\-]?key|license[_\-]?key|encryption[_\-]?key|bearer|api|key|otp|mfa|identified(?:[ \t]+with[ \t]+'?\w{1,40}'?)?[ \t]+(?:by|as))/gi;
 
 /** An unquoted value: up to 512 characters until whitespace, a quote or a delimiter (sticky). */
 const VALUE_RE = /[^\s"'`<>,;)\]}&]{0,512}/y;
 
-const PASSWORD_KEY = /^(?:pass(?:word|wd|phrase|code)?|pwd|pw)$/i;
+const PASSWORD_KEY = /^(?:passworsd|pass(?:word|wd|phrase|code)?|pa?s{0,2}w(?:o?r)?d|pw|identified.*)$/i;
 
 function findKeyValues(text: string, out: Candidate[]): void {
   eachMatch(KEY_RE, text, (m) => {
@@ -196,20 +203,46 @@ function findKeyValues(text: string, out: Candidate[]): void {
     // "tokenize", "passenger" don't count), but "AwsSecretKey", "db_password", "API_KEY_2" do.
     const next = text[i] ?? '';
     if (/[a-z]/.test(next) && !/^(?:s|es)$/.test(next)) return;
+    // The keyword starts an identifier part: "stopword" and "keyword" hide no "pword"/"key".
+    const prev = m.index > 0 ? text[m.index - 1] : '';
+    if (/[a-z]/.test(prev) && !/[A-Z]/.test(kw[0])) return;
+    if (/[A-Z]/.test(prev) && /[a-z]/.test(kw[0])) return;
+    // Short keywords must end the identifier outright ("PWR_MGM", "APIs", "KEYBOARD" are not keys).
+    if (/^(?:pw|pwd|api|key|otp|mfa|cred|auth)$/i.test(kw) && /[A-Za-z]/.test(next)) return;
+    const isIdentified = /^identified/i.test(kw);
     // Skip the rest of the identifier (e.g. "_value", "Key2"), then closing quotes/brackets.
     let k = 0;
+    const idStart = i;
     while (i < text.length && k < 32 && /[A-Za-z0-9_\-.]/.test(text[i])) { i++; k++; }
+    // "password_id", "token_length", "secret_field": metadata about a secret, not the secret.
+    if (/^[_\-.]?(?:id|ids|len|length|count|min|max|size|hash|type|field|label|hint|policy|rules?|reset|expir\w*|url|uri|file|path|name|prompt|input|regex|pattern|validation)$/i.test(text.slice(idStart, i))) return;
     let j = 0;
     while (i < text.length && j < 3 && /["'\]\)>]/.test(text[i])) { i++; j++; }
     // Separator: "=", ":", ":=", "=>", "is", or a CLI space ("--password xyz").
     let s = i;
     while (s < text.length && s - i < 4 && (text[s] === ' ' || text[s] === '\t')) s++;
     let sepFound = false;
-    if (text.startsWith(':=', s) || text.startsWith('=>', s) || text.startsWith('->', s)) { s += 2; sepFound = true; }
+    // Literal comparisons leak the literal ("if password == 'x'").
+    const cmp = /^(?:===?|!==?)[ \t]*(?=["'`])/.exec(text.slice(s, s + 6));
+    if (cmp) { s += cmp[0].length; sepFound = true; }
+    // Function-style setters: CURLOPT_PASSWORD, "value" / setPassword("value").
+    else if (/^,[ \t]*["']/.test(text.slice(s, s + 4)) || /^\([ \t]*["']/.test(text.slice(s, s + 4))) { s += 1; sepFound = true; }
+    // Type annotations: "password: String = \"x\"", "passwd: str = \"x\"".
+    else if (/^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*(?=["'`])/.test(text.slice(s, s + 48))) {
+      s += /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*/.exec(text.slice(s, s + 48))![0].length;
+      sepFound = true;
+    }
+    else if (text.startsWith(':=', s) || text.startsWith('=>', s) || text.startsWith('->', s)) { s += 2; sepFound = true; }
     else if (text[s] === '=' || text[s] === ':') { s += 1; sepFound = true; }
     else if (/^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; }
     const cliFlag = m.index >= 1 && text[m.index - 1] === '-' || /-{1,2}[\w\-]{0,20}$/.test(text.slice(Math.max(0, m.index - 22), m.index));
-    if (!sepFound && !(cliFlag && s > i)) return;
+    // Space-separated forms: SQL "IDENTIFIED BY 'x'" / "PASSWORD 'x'", "#define password \"x\"", "SET password \"x\"".
+    const spaceQuoted = s > i && /["'`]/.test(text[s] ?? '') && (isIdentified || PASSWORD_KEY.test(kw) || /(?:#[ \t]*define|%define|%global|\bset|\bexport)[ \t]+\w*$/i.test(text.slice(Math.max(0, m.index - 16), m.index)));
+    const defineSpace = s > i && /(?:#[ \t]*define|%define|%global)[ \t]+$/i.test(text.slice(Math.max(0, m.index - 12), m.index));
+    if (isIdentified) sepFound = true;
+    // SQL "CREATE ROLE x WITH LOGIN PASSWORD secret;" (unquoted after a space).
+    if (!sepFound && s > i && PASSWORD_KEY.test(kw) && /\b(?:create|alter)[ \t]+(?:user|role)\b[^\n]{0,80}$/i.test(text.slice(Math.max(0, m.index - 90), m.index))) sepFound = true;
+    if (!sepFound && !(cliFlag && s > i) && !spaceQuoted && !defineSpace) return;
     if (text[s] === '=' && sepFound) return; // "==" comparison
     while (s < text.length && s - i < 12 && (text[s] === ' ' || text[s] === '\t')) s++;
     // Optional opening quote(s) and an HTML-escaped quote.
@@ -236,11 +269,12 @@ function findKeyValues(text: string, out: Candidate[]): void {
     while (value.length && /[.\\]$/.test(value)) { value = value.slice(0, -1); e--; }
     if (value.length < 4 || value.length > 512) return;
     if (isPlaceholder(value)) return;
+    if (/^0x[0-9a-f]+$/i.test(value)) return; // a numeric literal, not a password
     if (/^(?:https?:)?\/\//.test(value) || /^[\d.]+$/.test(value) && value.length < 6) return;
     if (/^(?:function|new |await |require\(|this\.|self\.|[a-z_]+\()/.test(value)) return;
     if (/[({]/.test(value) && !quote) return; // a call or an object, not a literal
     const keyLower = kw.toLowerCase();
-    const isPassword = PASSWORD_KEY.test(keyLower);
+    const isPassword = isIdentified || PASSWORD_KEY.test(keyLower);
     let score: number;
     if (isPassword) {
       // Passwords can be low-entropy; an identifier-looking value (camelCase word) in code is a variable.
@@ -255,7 +289,7 @@ function findKeyValues(text: string, out: Candidate[]): void {
     if (value.length < 8) return;
     const classes = charClasses(value);
     const ent = shannonEntropy(value);
-    if (looksLikeUuid(value) && generic) return;
+    if (looksLikeUuid(value)) return;
     if (/^[a-z]+(?:[_\-][a-z]+)*$/.test(value)) return; // snake/kebab words: config names
     if (/^[A-Za-z]+$/.test(value) && ent < 3.6) return;
     if (classes < 2 || ent < (generic ? 3.0 : 2.5)) return;
@@ -276,6 +310,7 @@ function findHighEntropy(text: string, out: Candidate[]): void {
     while (tok.length && /[.\-|$%]$/.test(tok)) tok = tok.slice(0, -1);
     if (tok.length < 24) return;
     if (looksLikeHash(tok) || looksLikeUuid(tok)) return;
+    if (tok.startsWith('/') || /[A-Za-z0-9]=[A-Za-z0-9%]/.test(tok.replace(/=+$/, ''))) return; // paths, query params
     if (/^[0-9a-f\-]+$/i.test(tok)) return; // hex ids, digests, UUID lists
     if (/^(?:sha\d{1,3}|md5)-/i.test(tok)) return; // subresource integrity
     if (tok.includes('/') && /^[A-Za-z0-9_.\-]{1,40}(?:\/[A-Za-z0-9_.\-]{1,40}){2,}$/.test(tok) && /\/[a-z]{3,}/.test(tok)) return; // paths
@@ -293,6 +328,20 @@ function findHighEntropy(text: string, out: Candidate[]): void {
   });
 }
 
+const CURL_USER_RE = /(?<![\w\-])(?:-u|--user|--proxy-user)[ \t]+["']?[^\s:"']{1,64}:([^\s"']{4,128})/g;
+const SECURESTRING_RE = /ConvertTo-SecureString\b(?:[ \t]+-\w{1,20}){0,4}[ \t]+(?:\\?["'])?([^\s"'\\]{4,128})/g;
+
+function findCliPasswords(text: string, out: Candidate[]): void {
+  for (const re of [CURL_USER_RE, SECURESTRING_RE]) {
+    eachMatch(re, text, (m) => {
+      const v = m[1];
+      if (isPlaceholder(v)) return;
+      const start = m.index + m[0].length - v.length;
+      out.push({ type: 'PASSWORD', start, end: start + v.length, score: 0.85, recognizer: 'secret:cli_password', contextApplied: true });
+    });
+  }
+}
+
 export function findSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
   for (const p of VENDORS) {
@@ -305,6 +354,7 @@ export function findSecrets(text: string): Candidate[] {
   findUrlCredentials(text, out);
   findAuthHeaders(text, out);
   findKeyValues(text, out);
+  if (text.includes('-u') || text.includes('--user') || text.includes('SecureString')) findCliPasswords(text, out);
   findHighEntropy(text, out);
   return out;
 }

@@ -13,18 +13,35 @@ import type { Candidate } from './candidate.js';
 import { eachMatch } from './candidate.js';
 import { cardIssuer, ibanValid, ibanCountryLength, ssnValid } from '../validators.js';
 
-const EMAIL_RE =
-  /(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{1,59})(?![A-Za-z0-9\-])/g;
+const EMAIL_LOCAL_CHAR = /[A-Za-z0-9._%+\-]/;
+const EMAIL_DOMAIN_RE = /(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{1,59})(?![A-Za-z0-9\-])/y;
 
+/** Emails are found from each "@": the local part is walked back (max 64), the domain matched sticky. */
 export function findEmails(text: string): Candidate[] {
   const out: Candidate[] = [];
-  if (text.indexOf('@') < 0) return out;
-  eachMatch(EMAIL_RE, text, (m) => {
-    const v = m[0];
-    // "user@2x.png" style asset names and decorators like @Component are not emails.
-    if (/\.(png|jpe?g|gif|svg|webp)$/i.test(v)) return;
-    out.push({ type: 'EMAIL', start: m.index, end: m.index + v.length, score: 0.9, recognizer: 'email' });
-  });
+  let at = text.indexOf('@');
+  let minStart = 0;
+  while (at >= 0) {
+    let s = at;
+    while (s > minStart && at - s < 64 && EMAIL_LOCAL_CHAR.test(text[s - 1])) s--;
+    // Local part must start with an alphanumeric and not be cut from a longer run.
+    while (s < at && !/[A-Za-z0-9]/.test(text[s])) s++;
+    const cut = s > 0 && EMAIL_LOCAL_CHAR.test(text[s - 1]) && s > minStart;
+    if (s < at && !cut) {
+      EMAIL_DOMAIN_RE.lastIndex = at + 1;
+      const d = EMAIL_DOMAIN_RE.exec(text);
+      if (d) {
+        const end = at + 1 + d[0].length;
+        const v = text.slice(s, end);
+        // "user@2x.png" style asset names are not emails.
+        if (!/\.(png|jpe?g|gif|svg|webp)$/i.test(v)) {
+          out.push({ type: 'EMAIL', start: s, end, score: 0.9, recognizer: 'email' });
+          minStart = end;
+        }
+      }
+    }
+    at = text.indexOf('@', at + 1);
+  }
   return out;
 }
 
@@ -33,6 +50,14 @@ export function findEmails(text: string): Candidate[] {
 const PHONE_RE =
   /(?<![\w+.\-/:@])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{1,5}\)[ .\-]?)?(?:\d{7,15}|\d{1,8}(?:[ .\-]\d{1,8}){1,5})(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.\-/:]\d)/g;
 const PHONE_REGIONS: CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'BR', 'IL', 'CN', 'JP', 'AU', 'NL', 'IT', 'ES', 'CA'];
+/** Words that make a digit group a phone number (shared with detect.ts context scoring). */
+export const PHONE_CONTEXT =
+  /\b(?:phone|call(?:ed|ing)?|tel|telephone|mobile|cell|fax|office|contact|reach|dial|whats ?app|sms|text|answering|ring|ext|landline|hotline)\b/i;
+
+function hasPhoneContext(text: string, start: number, end: number): boolean {
+  return PHONE_CONTEXT.test(text.slice(Math.max(0, start - 48), start)) || PHONE_CONTEXT.test(text.slice(end, end + 24));
+}
+
 const DATE_LIKE = /^(?:\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4})$/;
 
 export function findPhones(text: string): Candidate[] {
@@ -49,17 +74,26 @@ export function findPhones(text: string): Candidate[] {
     if (/^\d{1,3}(?:\.\d{1,5}){2,3}$/.test(core)) return;
     const hasPlus = raw.startsWith('+');
     const formatted = /[ .\-()]/.test(core);
+    // Unformatted digit runs are only US numbers (10 digits, or 11 with a leading 1); anything else is
+    // an id or a count, not worth a parse.
+    if (!hasPlus && !formatted && !(coreDigits.length === 10 || (coreDigits.length === 11 && coreDigits[0] === '1'))) return;
     let score = 0;
     if (hasPlus) {
       const p = parsePhoneNumberFromString(core);
       if (p?.isValid()) score = 0.85;
       else if (p?.isPossible()) score = 0.6;
     } else {
-      for (const region of PHONE_REGIONS) {
-        const p = parsePhoneNumberFromString(core, region);
-        if (p?.isValid()) {
-          score = region === 'US' ? (formatted ? 0.75 : 0.5) : formatted ? 0.6 : 0.4;
-          break;
+      const us = parsePhoneNumberFromString(core, 'US');
+      if (us?.isValid()) score = formatted ? 0.75 : 0.45;
+      else if (formatted && hasPhoneContext(text, start, start + raw.length)) {
+        // Outside the US plan a digit group validates too easily (ports, counts): such a number only
+        // counts with a phone word nearby, so other regions are only tried for formatted numbers.
+        for (const region of PHONE_REGIONS) {
+          if (region === 'US') continue;
+          if (parsePhoneNumberFromString(core, region)?.isValid()) {
+            score = 0.4;
+            break;
+          }
         }
       }
     }
@@ -137,6 +171,9 @@ export function findIps(text: string): Candidate[] {
     const before = text.slice(Math.max(0, m.index - 14), m.index);
     // "version": "1.2.3.4", v1.2.3.4, build 10.0.19041.1 — version strings, not addresses.
     if (VERSION_BEFORE.test(before)) return;
+    // Netmasks and CIDR ranges describe networks, not hosts.
+    if (/^255\.(?:(?:0|128|192|224|240|248|252|254|255)\.){2}(?:0|128|192|224|240|248|252|254|255)$/.test(raw)) return;
+    if (/^\/\d{1,2}(?!\d)/.test(text.slice(m.index + raw.length, m.index + raw.length + 3))) return;
     const special = raw === '0.0.0.0' || raw.startsWith('127.') || raw === '255.255.255.255';
     out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + raw.length, score: special ? 0.3 : 0.7, recognizer: 'ipv4', needsContext: special });
   });

@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { startSimulator } from '../../sim/simulator.ts';
+import { startGatewayService } from '../../../src/gateway/compose.ts';
+import { silentLogger } from '../../../src/gateway/util/logger.ts';
+const sim = await startSimulator();
+const dataDir = mkdtempSync(join(tmpdir(), 'sf-int-'));
+let svc = await startGatewayService({ config: { dataDir, server: { port: 0 }, retry: { baseDelayMs: 5, maxDelayMs: 20 }, routing: { fallbacks: { 'gpt-4o': ['anthropic/claude-sonnet-4-6'] } } } as any, env: sim.env(), listen: { main: true }, logger: silentLogger });
+let client = new OpenAI({ baseURL: svc.url + '/v1', apiKey: svc.token, maxRetries: 0 });
+const get = async (p: string) => (await fetch(svc.url + p, { headers: { authorization: 'Bearer ' + svc.token } })).json();
+const KEY = 'AKIAIOSFODNN7EXAMPLE';
+const reply = `Sure, here is the key you asked about: ${KEY} and that is all there is to say about it today friend.`;
+sim.script({ reply, chunks: 40, chunkDelayMs: 2 });
+const s = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'what is the key for the deploy bucket?' }] }).withResponse();
+console.log(s.response.headers.get('x-smartflow-cache'));
+let text = ''; let n = 0;
+for await (const c of s.data) { text += c.choices[0]?.delta?.content ?? ''; n++; }
+console.log(n, JSON.stringify(text));
+const logs = (await get('/api/logs')).logs;
+console.log(logs[0].streamed, logs[0].response_text, logs[0].compliance);
+const s2 = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'what is the key for the deploy bucket?' }] }).withResponse();
+let t2 = ''; n = 0; for await (const c of s2.data) { t2 += c.choices[0]?.delta?.content ?? ''; n++; }
+console.log(s2.response.headers.get('x-smartflow-cache'), n, JSON.stringify(t2), sim.requests.length);
+// fallback
+sim.script({ match: (r) => r.provider === 'openai', status: 500, times: 10 });
+const f = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'fallback please' }] }).withResponse();
+console.log('fallback', f.response.headers.get('x-smartflow-provider'), f.data.model, f.data.choices[0].message.content, sim.requests.map(r => r.provider + ':' + r.path));
+console.log(JSON.stringify(await get('/api/providers/health')));
+console.log(JSON.stringify(await get('/api/routing/status')));
+console.log((await get('/api/logs')).logs[0].routing_strategy, (await get('/api/logs')).logs[0].routing_reason);
+const fr = await fetch(svc.url + '/api/routing/force', { method: 'POST', headers: { authorization: 'Bearer ' + svc.token, 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'anthropic', duration_seconds: 60 }) });
+console.log('force', fr.status, await fr.text());
+sim.reset();
+const g = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'forced request' }] }).withResponse();
+console.log('forced', g.response.headers.get('x-smartflow-provider'), sim.requests.map(r => r.provider + ':' + r.path));
+const g2 = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'forced request no chain' }] }).withResponse().catch(e => e);
+console.log('forced2', g2.response?.headers?.get('x-smartflow-provider') ?? g2.message, sim.requests.map(r => r.provider + ':' + r.path));
+await svc.close(); await sim.close();
