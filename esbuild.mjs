@@ -13,6 +13,8 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 const targets = [
   { entryPoints: ['src/gateway/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
+  // The gateway is its own bundle so the extension host only loads it when the gateway starts, after activation.
+  { entryPoints: ['src/gateway/bundle.ts'], outfile: 'dist/gateway.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
   ...['chat', 'scan', 'logs', 'settings'].map((v) => ({
     entryPoints: [`src/webview/${v}/main.ts`], outfile: `dist/webview/${v}.js`, platform: 'browser', format: 'iife', target: 'es2022',

@@ -13,6 +13,7 @@ import type { EmbeddedBackend } from './embedded-backend.js';
 import type { GatewayManager } from './gateway-manager.js';
 import type { SmartflowClient } from '../gateway/client/client.js';
 import type { Secrets } from './settings.js';
+import { gatewayModule } from './gateway-module.js';
 
 export interface SmartflowApi {
   readonly version: string;
@@ -66,7 +67,7 @@ export function createApi(manager: GatewayManager, secrets: Secrets, version: st
       if (cached?.key === id) return cached.client;
       const old = cached?.client;
       // Loaded on demand: the SDK pulls in the HTTP client.
-      const { SmartflowClient: Client } = await import('../gateway/client/client.js');
+      const Client = gatewayModule().SmartflowClient;
       cached = { key: id, client: new Client({ baseUrl: url, apiKey: key, defaultModel: manager.settings.defaultModel }) };
       void old?.close().catch(() => undefined);
       return cached.client;

@@ -105,8 +105,13 @@ export async function runConfigureWizard(manager: GatewayManager, secrets: Secre
         }
         try {
           const models = await backend.listModels();
+          // The gateway lists models across providers and skips one that fails: count this one's.
           const mine = models.filter((m) => (m.provider ?? m.owned_by) === p.id || m.id.startsWith(`${p.id}/`));
-          lines.push(testResultLine(p.label, { ok: true, models: mine.length || models.length }));
+          if (mine.length) lines.push(testResultLine(p.label, { ok: true, models: mine.length }));
+          else {
+            const why = Object.assign(new Error(`${p.label} listed no models: the key may be wrong or the provider unreachable (details in "Smartflow: Show Output")`), { code: p.needsKey ? 'missing_api_key' : 'upstream_unreachable' });
+            lines.push(testResultLine(p.label, { ok: false, error: why }));
+          }
         } catch (error) {
           lines.push(testResultLine(p.label, { ok: false, error }));
         }

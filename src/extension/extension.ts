@@ -9,6 +9,7 @@ import { createApi, type SmartflowApi } from './api.js';
 import { AuditTreeProvider, LOG_SCHEME, LogDocumentProvider } from './audit-tree.js';
 import { ChatViewProvider } from './chat-view.js';
 import { GatewayManager, type StartService } from './gateway-manager.js';
+import { gatewayModule } from './gateway-module.js';
 import { Log } from './log.js';
 import { LogBrowser } from './log-browser.js';
 import { describeError } from './messages.js';
@@ -23,10 +24,9 @@ export function activate(context: vscode.ExtensionContext): SmartflowApi {
   const log = new Log();
   context.subscriptions.push(log);
   const secrets = new Secrets(context.secrets);
-  // compose.ts (and the whole gateway) is evaluated only when the gateway starts, after activation.
+  // The gateway is a separate bundle (dist/gateway.js): loaded only when the gateway starts, after activation.
   const mgr = new GatewayManager(context, secrets, log, async () => {
-    const m = await import('../gateway/compose.js');
-    return m.startGatewayService as unknown as StartService;
+    return gatewayModule().startGatewayService as unknown as StartService;
   });
   manager = mgr;
   context.subscriptions.push(mgr);

@@ -122,7 +122,7 @@ export const DEFAULT_CONFIG: Omit<GatewayConfig, 'dataDir'> = {
   },
 };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends Record<string, unknown> ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 export type GatewayConfigInput = DeepPartial<GatewayConfig> & { dataDir: string };
 
 /** Merge user input over the defaults (objects merge, arrays and scalars replace). */

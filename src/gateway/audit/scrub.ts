@@ -20,9 +20,10 @@ const KEY_SHAPES = new RegExp(
     String.raw`\bgithub_pat_[A-Za-z0-9_]{20,}`,
     String.raw`\bAIza[0-9A-Za-z_\-]{30,}`,
     String.raw`\bxox[abprs]-[A-Za-z0-9\-]{10,}`,
-    String.raw`\bBearer\s+[A-Za-z0-9._~+/=\-]{8,}`,
-    String.raw`\b[Aa]uthorization\s*[:=]\s*"?[A-Za-z]+\s+[A-Za-z0-9._~+/=\-]{8,}`,
-    String.raw`\b[Xx]-[Aa]pi-[Kk]ey\s*[:=]\s*"?[A-Za-z0-9._~+/=\-]{8,}`,
+    String.raw`\b[Bb]earer\s+[A-Za-z0-9._~+/=\-]{8,}`,
+    String.raw`\b[Aa]uthorization"?\s*[:=]\s*"?[A-Za-z]+\s+[A-Za-z0-9._~+/=\-]{8,}`,
+    // x-api-key / api_key / apiKey headers and fields, in header, query or JSON form.
+    String.raw`\b(?:[Xx]-)?[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]"?\s*[:=]\s*"?[A-Za-z0-9._~+/=\-]{8,}`,
   ].join('|'),
   'g',
 );

@@ -75,7 +75,7 @@ export interface AuditStore extends AuditSink {
   getAnalytics(q?: AnalyticsQuery): Promise<Analytics>;
   /** Streams the filtered set newest first, one page of rows per chunk (limit/offset/cursor are ignored). */
   exportLogs(q: LogQuery, format: ExportFormat): AsyncIterable<string>;
-  /** Deletes rows older than retentionDays in batches of 200, yielding between batches. Returns rows deleted. */
+  /** Deletes rows older than retentionDays in small batches (~4 ms each), yielding between them. Returns rows deleted. */
   runRetention(): Promise<number>;
   count(): Promise<number>;
   /** Called (on a later tick) with each committed log; returns an unsubscribe function. */
@@ -85,6 +85,9 @@ export interface AuditStore extends AuditSink {
 
 const FLUSH_NOW_AT = 5000;
 const RETENTION_BATCH = 200;
+const RETENTION_MIN_BATCH = 20;
+const RETENTION_MAX_BATCH = 2000;
+const RETENTION_TARGET_MS = 4;
 const EXPORT_PAGE = 500;
 
 /**
@@ -360,7 +363,8 @@ class SqliteAuditStore implements AuditStore {
       // Text search: the FTS index yields candidate rows newest-written first (rowid order, streamed,
       // no sort) and the LIKE in `where` keeps exact substring semantics. Pages follow the row id.
       if (after) {
-        where.push('l.id < ?');
+        // On the FTS table so the index seeks past the cursor instead of re-reading earlier candidates.
+        where.push('audit_fts.rowid < ?');
         params.push(after.id);
       }
       sql =
@@ -454,20 +458,23 @@ class SqliteAuditStore implements AuditStore {
 
   private async retain(): Promise<number> {
     const cutoff = this.opts.clock.wallNow() - this.opts.retentionDays * DAY_MS;
-    const pick = `SELECT id FROM audit_log WHERE ts < ? ORDER BY ts, id LIMIT ${RETENTION_BATCH}`;
+    const pick = 'SELECT id FROM audit_log WHERE ts < ? ORDER BY ts, id LIMIT ?';
     const delText = this.db.prepare(`DELETE FROM audit_text WHERE id IN (${pick})`);
     const delFts = this.insertFts ? this.db.prepare(`DELETE FROM audit_fts WHERE rowid IN (${pick})`) : null;
     const delLog = this.db.prepare(`DELETE FROM audit_log WHERE id IN (${pick})`);
     let total = 0;
+    // Batch size adapts so one batch (the longest the event loop waits on retention) stays near
+    // RETENTION_TARGET_MS whatever the machine and row size.
+    let batch = RETENTION_BATCH;
     for (;;) {
       if (this.closed) break;
       let n = 0;
       const t0 = performance.now();
       try {
         n = this.db.transaction(() => {
-          delText.run(cutoff);
-          delFts?.run(cutoff);
-          const deleted = delLog.run(cutoff).changes;
+          delText.run(cutoff, batch);
+          delFts?.run(cutoff, batch);
+          const deleted = delLog.run(cutoff, batch).changes;
           // Whole days before the cutoff leave the rollup too (the cutoff's own day stays until it is whole).
           this.deleteDaily.run(Math.floor(cutoff / DAY_MS));
           return deleted;
@@ -477,10 +484,13 @@ class SqliteAuditStore implements AuditStore {
         break;
       }
       total += n;
-      if (n < RETENTION_BATCH) break;
+      if (n < batch) break;
+      const took = performance.now() - t0;
+      if (took > 2 * RETENTION_TARGET_MS) batch = Math.max(RETENTION_MIN_BATCH, Math.floor(batch / 2));
+      else if (took < RETENTION_TARGET_MS / 2) batch = Math.min(RETENTION_MAX_BATCH, batch * 2);
       // Yield to requests between batches, resting as long as the batch took so retention never takes
-      // more than half the thread (a batch of 200 is ~3-6 ms of CPU at 1M rows).
-      await new Promise<void>((r) => setTimeout(r, Math.max(1, Math.min(50, performance.now() - t0))));
+      // more than about half of the thread.
+      await new Promise<void>((r) => setTimeout(r, Math.max(1, Math.min(50, took))));
     }
     if (total) this.opts.logger.info('Audit retention deleted old rows', { deleted: total, retentionDays: this.opts.retentionDays });
     return total;

@@ -20,17 +20,19 @@ export const NEGATION_CUES: Record<string, string> = {
 /**
  * Antonym groups: when one side uses a member the other side lacks and the other side uses a different
  * member of the same group, the requests ask opposite things ("enable" vs "disable" embed close together).
+ * Members of one group are pairwise opposites (or pairwise distinct, like weekdays); synonyms never share a
+ * group, so "delete" vs "remove" is not a conflict.
  */
 export const ANTONYM_GROUPS: readonly (readonly string[])[] = [
-  ['enable', 'disable'], ['enabled', 'disabled'], ['on', 'off'], ['add', 'remove', 'delete', 'drop'], ['insert', 'delete'],
-  ['create', 'destroy', 'delete', 'drop'], ['allow', 'deny', 'block', 'forbid', 'disallow', 'prevent'], ['block', 'unblock'],
-  ['accept', 'reject', 'decline'], ['include', 'exclude'], ['increase', 'decrease', 'reduce'], ['raise', 'lower'],
+  ['enable', 'disable'], ['enabled', 'disabled'], ['on', 'off'], ['add', 'remove'], ['add', 'delete'], ['add', 'drop'], ['insert', 'delete'],
+  ['create', 'destroy'], ['create', 'delete'], ['create', 'drop'], ['allow', 'deny'], ['allow', 'block'], ['allow', 'forbid'], ['allow', 'disallow'], ['allow', 'prevent'], ['block', 'unblock'],
+  ['accept', 'reject'], ['accept', 'decline'], ['include', 'exclude'], ['increase', 'decrease'], ['increase', 'reduce'], ['raise', 'lower'],
   ['grow', 'shrink'], ['expand', 'collapse'], ['maximum', 'minimum'], ['max', 'min'], ['maximize', 'minimize'],
   ['largest', 'smallest'], ['biggest', 'smallest'], ['highest', 'lowest'], ['longest', 'shortest'], ['most', 'least'],
-  ['more', 'less', 'fewer'], ['greater', 'smaller', 'less'], ['larger', 'smaller'], ['bigger', 'smaller'],
+  ['more', 'less'], ['more', 'fewer'], ['greater', 'smaller'], ['greater', 'less'], ['larger', 'smaller'], ['bigger', 'smaller'],
   ['higher', 'lower'], ['faster', 'slower'], ['better', 'worse'], ['best', 'worst'], ['first', 'last'],
-  ['next', 'previous', 'prev'], ['before', 'after'], ['above', 'below'], ['over', 'under'], ['start', 'stop', 'end'],
-  ['begin', 'end'], ['open', 'close'], ['show', 'hide'], ['lock', 'unlock'], ['install', 'uninstall', 'remove'],
+  ['next', 'previous', 'prev'], ['before', 'after'], ['above', 'below'], ['over', 'under'], ['start', 'stop'], ['start', 'end'],
+  ['begin', 'end'], ['open', 'close'], ['show', 'hide'], ['lock', 'unlock'], ['install', 'uninstall'], ['install', 'remove'],
   ['import', 'export'], ['upload', 'download'], ['push', 'pull'], ['send', 'receive'], ['encrypt', 'decrypt'],
   ['encode', 'decode'], ['compress', 'decompress'], ['zip', 'unzip'], ['serialize', 'deserialize'],
   ['parse', 'stringify'], ['mount', 'unmount'], ['connect', 'disconnect'], ['subscribe', 'unsubscribe'],
@@ -38,29 +40,29 @@ export const ANTONYM_GROUPS: readonly (readonly string[])[] = [
   ['upper', 'lower'], ['uppercase', 'lowercase'], ['left', 'right'], ['top', 'bottom'], ['inner', 'outer'],
   ['public', 'private'], ['static', 'dynamic'], ['sync', 'async'], ['synchronous', 'asynchronous'],
   ['true', 'false'], ['yes', 'no'], ['valid', 'invalid'], ['success', 'failure'], ['pass', 'fail'], ['win', 'lose'],
-  ['old', 'new'], ['older', 'newer'], ['oldest', 'newest', 'latest'], ['earliest', 'latest'], ['early', 'late'],
+  ['old', 'new'], ['older', 'newer'], ['oldest', 'newest'], ['oldest', 'latest'], ['earliest', 'latest'], ['early', 'late'],
   ['past', 'future'], ['mean', 'median', 'mode'], ['sum', 'product', 'difference', 'average'],
   ['union', 'intersection', 'difference'], ['horizontal', 'vertical'], ['horizontally', 'vertically'],
-  ['clockwise', 'counterclockwise', 'anticlockwise'], ['forward', 'backward', 'backwards'], ['sorted', 'unsorted'],
+  ['clockwise', 'counterclockwise'], ['clockwise', 'anticlockwise'], ['forward', 'backward'], ['forward', 'backwards'], ['sorted', 'unsorted'],
   ['ordered', 'unordered'], ['recursive', 'iterative'], ['recursively', 'iteratively'], ['read', 'write'],
-  ['get', 'set', 'put', 'post', 'patch', 'delete'], ['merge', 'rebase'], ['split', 'join', 'merge', 'combine'],
+  ['get', 'set', 'put', 'post', 'patch', 'delete'], ['merge', 'rebase'], ['split', 'join'], ['split', 'merge'], ['split', 'combine'],
   ['male', 'female'], ['men', 'women'], ['man', 'woman'], ['boy', 'girl'], ['buy', 'sell'], ['borrow', 'lend'],
   ['cheap', 'expensive'], ['hot', 'cold'], ['warm', 'cool'], ['day', 'night'], ['morning', 'evening', 'night'],
   ['today', 'tomorrow', 'yesterday'], ['plus', 'minus', 'times'], ['multiply', 'divide', 'add', 'subtract'],
   ['squared', 'cubed'], ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'],
   ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'],
   ['north', 'south', 'east', 'west'], ['why', 'when', 'where', 'who'], ['client', 'server'],
-  ['frontend', 'backend'], ['input', 'output'], ['source', 'target', 'destination'], ['local', 'remote', 'global'],
+  ['frontend', 'backend'], ['input', 'output'], ['source', 'target'], ['source', 'destination'], ['local', 'remote', 'global'],
   ['width', 'height'], ['row', 'column'], ['rows', 'columns'], ['key', 'value'], ['keys', 'values'],
   ['parent', 'child'], ['head', 'tail'], ['prefix', 'suffix'], ['stack', 'queue'], ['min-heap', 'max-heap'],
   ['lighter', 'darker'], ['light', 'dark'], ['white', 'black'], ['odd', 'even'], ['positive', 'negative'],
   ['vowels', 'consonants'], ['strong', 'weak'], ['up', 'down'], ['undo', 'redo'], ['zoom', 'pan'],
-  ['he', 'she'], ['him', 'her'], ['his', 'her', 'hers'], ['himself', 'herself'], ['mother', 'father'],
+  ['he', 'she'], ['him', 'her'], ['his', 'her'], ['his', 'hers'], ['ours', 'theirs'], ['mine', 'yours'], ['himself', 'herself'], ['mother', 'father'],
   ['mom', 'dad'], ['brother', 'sister'], ['son', 'daughter'], ['husband', 'wife'], ['boyfriend', 'girlfriend'],
   ['uncle', 'aunt'], ['king', 'queen'], ['prince', 'princess'], ['red', 'green', 'blue', 'white', 'black', 'yellow'],
-  ['summer', 'winter', 'spring', 'autumn', 'fall'], ['import', 'export'], ['rich', 'poor'], ['legal', 'illegal'],
+  ['summer', 'winter', 'spring', 'autumn'], ['summer', 'winter', 'spring', 'fall'], ['import', 'export'], ['rich', 'poor'], ['legal', 'illegal'],
   ['possible', 'impossible'], ['like', 'dislike'], ['love', 'hate'], ['happy', 'sad'], ['agree', 'disagree'],
-  ['like', 'unlike'], ['correct', 'incorrect', 'wrong'], ['same', 'different'], ['similar', 'different'],
+  ['like', 'unlike'], ['correct', 'incorrect'], ['correct', 'wrong'], ['same', 'different'], ['similar', 'different'],
 ];
 
 /**
@@ -178,6 +180,7 @@ export const FILLER_WORDS: readonly string[] = [
   'someone', 'find', 'out', 'learn', 'understand', 'wondering', 'wonder', 'curious', 'ask', 'asking',
   'some', 'any', 'either', 'yes', 'convert', 'send', 'turn', 'transform', 'purpose', 'exactly', 'fast', 'fastest',
   'between', 'compare', 'compared', 'comparison', 'create', 'generate', 'build', 'new', 'over', 'through',
+  'particular', 'change', 'switch',
 ];
 
 /** Words that carry their own negation: compared as "not" + the base word ("inaccurate" = "not accurate"). */
@@ -209,6 +212,9 @@ export const CANONICAL_WORDS: Record<string, string> = {
   lowercase: 'lowercase', 'lower-case': 'lowercase', 'upper-case': 'uppercase', 'e-mail': 'email', emails: 'email',
   website: 'site', websites: 'sites', webpage: 'page', webpages: 'pages', item: 'element', items: 'elements',
   iterate: 'loop', iterates: 'loops', iterating: 'looping', iterated: 'looped', iteration: 'loop',
+  dict: 'dictionary', dicts: 'dictionaries', resolve: 'fix', resolving: 'fixing', solve: 'fix', solving: 'fixing',
+  verify: 'check', verifying: 'checking', execute: 'run', executing: 'running', display: 'show', displaying: 'showing',
+  locate: 'find', obtain: 'get', retrieve: 'get', retrieving: 'getting', erase: 'delete',
 };
 
 

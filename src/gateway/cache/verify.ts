@@ -195,7 +195,9 @@ function expandWords(toks: Token[], lex?: Lexicon): Token[] {
       t.text.split('-').forEach((w, i) => out.push(part(t, w, i === 0)));
       continue;
     }
-    if (lex && /^[a-z]{6,}$/.test(t.lower) && !common(t.lower)) {
+    // Only words the vectors do not know at all (in any inflection) are candidates for a compound split.
+    const unknown = (w: string) => lex?.rank(w) === undefined && lex?.rank(w.replace(/e?s$/, '')) === undefined;
+    if (lex && /^[a-z]{6,}$/.test(t.lower) && unknown(t.lower)) {
       let split: [string, string] | undefined;
       for (let i = 3; i <= t.lower.length - 3 && !split; i++) {
         const a = t.lower.slice(0, i), b = t.lower.slice(i);
@@ -213,8 +215,8 @@ function expandWords(toks: Token[], lex?: Lexicon): Token[] {
 
 function classifyWord(t: Token, lex?: Lexicon): WordClass {
   const lower = t.lower;
-  if (keySet.has(lower)) {
-    if (!AMBIGUOUS_KEYS.has(lower)) return 'key';
+  if (keySet.has(lower) || keySet.has(keyForm(lower))) {
+    if (!AMBIGUOUS_KEYS.has(keyForm(lower))) return 'key';
     if ((t.capital && !t.sentenceStart) || /^[A-Z]{2,}$/.test(t.text)) return 'key';
   }
   if (/[+#]/.test(lower)) return 'key'; // c++, c#, f#

@@ -190,7 +190,7 @@ export async function runChat(p: Pipe, req: ChatRequest, ctx: RequestContext): P
       meta,
       streamed: false,
       error: err,
-      promptText: prep || isChat(req) ? auditPrompt(p.config.audit.storePrompts, isChat(req) ? req : null, prep?.decision ?? null) : null,
+      promptText: prep || isChat(req) ? auditPrompt(p.config.audit.storePrompts, isChat(req) ? req : null, prep?.decision ?? null, p.compliance) : null,
       responseText: null,
     });
     await auditFlushed(p);

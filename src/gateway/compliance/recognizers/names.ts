@@ -32,6 +32,8 @@ const lexicon = (() => {
 /** Capitalised words that are common at sentence starts or in titles and are not names. */
 const NOT_NAMES = new Set(
   `a an the this that these those there here then than what which who whom whose when where why how
+  to in on at of for from with by as into about over under up down out off i'm i'll i've i'd it's that's
+  princess prince duke duchess royal highness majesty saint civil thai
   i me my mine we us our you your he him his she her it its they them their
   yes no not ok okay hi hello hey dear thanks thank regards best cheers sincerely please sorry
   mr mrs ms miss dr prof sir madam
@@ -45,7 +47,7 @@ const NOT_NAMES = new Set(
   will can could would should shall might must may do does did done have has had be is are was were
   art bill bliss brook brown case chance chase clay cliff cook crystal dale dawn day faith fields
   fisher ford forest fox frank gay gold grace grant gray green hall hill holly hope hunter iris ivy
-  jack joy king lake lane lee long love major mark marsh may mason miles moon moss north page park
+  jack joy king lake lane long love major mark marsh may mason miles moon moss north page park
   pearl price prince reed rich rose ruby russell sage sharp short snow sky south spring star stone
   summer swift true wall ward west white wood woods young price lane
   god lord king queen president doctor nurse manager director officer captain general
@@ -71,7 +73,7 @@ function cueBefore(before: string): boolean {
   const m = /([A-Za-z']{1,12})[\s:,]*$/.exec(tail);
   return !!m && CUE_WORDS.has(m[1].toLowerCase());
 }
-const CUE_AFTER = /^(?:'s\b|’s\b|\s*,\s*(?:the|a|an|who|our|my|his|her)\b|\s+(?:said|says|wrote|writes|told|asked|is|was|will|has|had|lives|called|from|and|at|in)\b|\s*[:;(]|\s*\n)/i;
+const CUE_AFTER = /^(?:'s\b|’s\b|\s*,\s*(?:can|could|would|will|please|i|we|you)\b|\s+[a-z]{2,14}ed\b|\s+(?:spent|says|said|told|thinks|went|is a|was a|has been|points out)\b|\s*,\s*(?:the|a|an|who|our|my|his|her)\b|\s+(?:said|says|wrote|writes|told|asked|is|was|will|has|had|lives|called|from|and|at|in)\b|\s*[:;(]|\s*\n)/i;
 
 // A capitalised word: Unicode uppercase then letters / apostrophes / hyphens (bounded).
 const CAP_RUN_RE = /(?<![\p{L}\p{N}_@.\/\\-])\p{Lu}[\p{Ll}\p{Lu}'’\-]{0,24}(?:\.?[ \t]+(?:(?:van|von|der|den|de|del|della|di|da|du|le|la|bin|ibn|al|el|ten|ter|dos|das|y)[ \t]+){0,2}\p{Lu}[\p{Ll}\p{Lu}'’\-]{0,24}){0,3}(?![\p{L}\p{N}_@])/gu;
@@ -104,7 +106,7 @@ const STRONG_CUE_WORDS = new Set(
   father brother sister friend colleague partner`.split(/\s+/),
 );
 const LOWER_CUE_RE =
-  /(?<cue>\bmy name is|\bname is|\bcall me|\bcalls me|\bnamed|\bi'm|\bi am|\bthis is|\bdear|\bhi|\bhello|\bsays|\bsaid|\buser:|\bname:|\bstarring|\bby|\bmrs?\.?|\bms\.?|\bdr\.?|\badd|\bwith|\bto|\band|\bof)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/dgu;
+  /(?<cue>\bmy name is|\bname is|\bcall me|\bcalls me|\bnamed|\bi'm|\bi am|\bthis is|\bdear|\bhi|\bhello|\bsays|\bsaid|\buser:|\bname:|\bstarring|\bby|\bmrs?\.|\bms\.|\bdr\.|\bmrs?|\bms|\bdr|\badd|\bwith|\bto|\band|\bof)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/dgu;
 const ORG_TOKENS = new Set(
   `ltd inc llc corp plc gmbh tv weekly times news records studio studios services solutions systems technologies
   technology group partners associates holdings foundation institute university bank hotel census score labs software
@@ -120,55 +122,152 @@ function cueStrength(before: string): 0 | 1 | 2 {
   return 0;
 }
 
+const NAME_LIST_RE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’\-]{1,24}(?:,[ \t]+\p{L}[\p{L}'’\-]{1,24}){0,8},?[ \t]+and[ \t]+\p{L}[\p{L}'’\-]{1,24}(?![\p{L}\p{N}])/gu;
+const ITEM_RE = /\p{L}[\p{L}'’\-]{1,24}/gu;
+
+const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'lady', 'lord', 'rev', 'fr', 'sr', 'jr', 'capt', 'col', 'gen', 'sgt', 'hon']);
+
+interface Preceding {
+  /** Last word before the position (lower-case, ASCII letters and apostrophes), '' if none. */
+  word: string;
+  /** The word starts with a capital (honorifics are written "Dr", "Mrs"). */
+  capital: boolean;
+  /** Punctuation between that word and the position: ',', ':', '>', '.', '!', '?', or ''. */
+  punct: string;
+  newline: boolean;
+}
+
+/** Scans back from `pos` over spaces/punctuation to the previous word — no regex, bounded. */
+function preceding(text: string, pos: number): Preceding {
+  let i = pos - 1;
+  let punct = '';
+  let newline = false;
+  const floor = Math.max(0, pos - 40);
+  while (i >= floor) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r') i--;
+    else if (c === '\n') { newline = true; i--; }
+    else if (c === ',' || c === ':' || c === '>' || c === '.' || c === '!' || c === '?' || c === ';') { if (!punct) punct = c; i--; }
+    else break;
+  }
+  let j = i;
+  while (j >= floor && i - j < 14) {
+    const c = text.charCodeAt(j);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 39) j--;
+    else break;
+  }
+  const raw = text.slice(j + 1, i + 1);
+  return { word: raw.toLowerCase(), capital: raw.length > 0 && raw.charCodeAt(0) <= 90, punct, newline: newline || i < floor && pos - 40 <= 0 };
+}
+
 export function findPersons(text: string): Candidate[] {
   const out: Candidate[] = [];
   const lex = lexicon();
+  const low = (t: string): string => {
+    let e = t.length;
+    while (e > 0 && (t[e - 1] === '.' || t[e - 1] === "'" || t[e - 1] === '’')) e--;
+    return (e === t.length ? t : t.slice(0, e)).toLowerCase();
+  };
   eachMatch(CAP_RUN_RE, text, (m) => {
-    let toks = m[0].split(/[ \t]+/);
+    let toks = m[0].indexOf(' ') < 0 && m[0].indexOf('\t') < 0 ? [m[0]] : m[0].split(/[ \t]+/);
     let start = m.index;
     // Drop leading stop words ("The Peter Pham version", "Dear John") from the span.
-    while (toks.length && NOT_NAMES.has(toks[0].replace(/[.'’]+$/, '').toLowerCase())) {
+    while (toks.length && NOT_NAMES.has(low(toks[0]))) {
       start += toks[0].length;
       while (text[start] === ' ' || text[start] === '\t') start++;
       toks = toks.slice(1);
     }
     if (!toks.length) return;
-    // A stop word inside the run makes it a title-case phrase ("Quick Brown Fox"), not a name.
-    if (toks.some((t) => NOT_NAMES.has(t.replace(/[.'’]+$/, '').toLowerCase()))) return;
+    // A full stop after a word longer than an initial or honorific ends the sentence: "Hoover. Who".
+    for (let k = 0; k < toks.length - 1; k++) {
+      if (toks[k].endsWith('.') && toks[k].length > 4) {
+        toks = toks.slice(0, k + 1);
+        toks[k] = toks[k].slice(0, -1);
+        break;
+      }
+    }
+    let lows = toks.map(low);
+    // A stop word inside the run: keep a two-word name before it ("Katie Giles Apt."), otherwise it is a
+    // title-case phrase ("Quick Brown Fox"), not a name.
+    for (let k = 0; k < lows.length; k++) {
+      const l = lows[k];
+      if (PARTICLES.test(toks[k])) continue;
+      if (NOT_NAMES.has(l) || PLACES.has(l) || ORG_TOKENS.has(l)) {
+        if (k < 2 || ORG_TOKENS.has(l) || PLACES.has(l)) return;
+        toks = toks.slice(0, k);
+        lows = lows.slice(0, k);
+        break;
+      }
+    }
     const last = toks[toks.length - 1];
     const end = text.indexOf(last, start) + last.length;
     if (end <= start) return;
-    const core = toks.filter((t) => !SUFFIX_TITLES.test(t) && !PARTICLES.test(t));
-    if (!core.length) return;
-    if (core.some((t) => NOT_NAMES.has(t.toLowerCase()))) return;
-    // ALL-CAPS runs are acronyms or headings.
-    if (core.every((t) => t.length > 1 && t === t.toUpperCase())) return;
-    if (core.some((t) => PLACES.has(t.toLowerCase()) || ORG_TOKENS.has(t.toLowerCase()))) return;
-    const known = core.filter((t) => lex.has(t.replace(/['’]s$/, '').toLowerCase())).length;
-    const before = text.slice(Math.max(0, start - 40), start);
-    const honor = HONORIFIC.test(before.slice(-8));
-    const cue = cueStrength(before);
+    let coreN = 0;
+    let known = 0;
+    let allCaps = true;
+    let firstKnown = false;
+    for (let k = 0; k < toks.length; k++) {
+      const t = toks[k];
+      if (SUFFIX_TITLES.test(t) || PARTICLES.test(t)) continue;
+      const l = lows[k].endsWith("'s") || lows[k].endsWith('’s') ? lows[k].slice(0, -2) : lows[k];
+      const isKnown = lex.has(l);
+      if (coreN === 0) firstKnown = isKnown;
+      coreN++;
+      if (isKnown) known++;
+      if (!(t.length > 1 && t === t.toUpperCase())) allCaps = false;
+    }
+    if (!coreN || allCaps) return;
+    const pre = preceding(text, start);
+    const honor = pre.capital && HONORIFICS.has(pre.word);
+    const cue = STRONG_CUE_WORDS.has(pre.word) && pre.punct !== '.' ? 2 : pre.punct === ',' || pre.punct === ':' || pre.punct === '>' || CUE_WORDS.has(pre.word) ? 1 : 0;
     // One unknown capitalised word needs an honorific or a strong cue ("my name is", "says").
-    if (known === 0 && core.length === 1 && !honor && cue < 2) return;
+    if (known === 0 && coreN === 1 && !honor && cue < 2) return;
     const after = text.slice(end, end + 24);
     if (ORG_AFTER.test(after)) return;
     const cueAfter = CUE_AFTER.test(after);
-    const trimmed = before.trimEnd();
-    const lastCh = trimmed[trimmed.length - 1];
-    const sentenceStart = trimmed.length === 0 || lastCh === '.' || lastCh === '!' || lastCh === '?' || /\n\s*$/.test(before.slice(-6));
+    const sentenceStart = pre.word === '' || pre.punct === '.' || pre.punct === '!' || pre.punct === '?' || pre.newline;
     let score: number;
-    if (known === core.length) score = core.length >= 2 ? 0.75 : 0.5;
-    else if (known > 0) score = core.length >= 2 && lex.has(core[0].toLowerCase()) ? 0.65 : 0.4;
-    else score = core.length >= 2 ? 0.3 : 0.2;
+    if (known === coreN) score = coreN >= 2 ? 0.75 : 0.5;
+    else if (known > 0) score = coreN >= 2 && firstKnown ? 0.65 : 0.4;
+    else score = coreN >= 2 ? 0.3 : 0.2;
     if (honor) score += 0.35;
     score += cue === 2 ? 0.3 : cue === 1 ? 0.1 : 0;
     if (cueAfter) score += 0.1;
     // A single capitalised word at a sentence start with no other evidence is usually not a name.
-    if (sentenceStart && core.length === 1 && !honor && !cueAfter) score -= 0.15;
+    if (sentenceStart && coreN === 1 && !honor && !cueAfter) score -= 0.15;
+    // The honorific belongs to the name as written ("Mr. Trevor McDonald").
+    if (honor) {
+      const h = /(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Fr|Sr|Jr|Capt|Col|Gen|Sgt|Hon)\.?[ \t]+$/.exec(text.slice(Math.max(0, start - 8), start));
+      if (h) start -= h[0].length;
+    }
     out.push({ type: 'PERSON', start, end, score: Math.min(0.95, score), recognizer: 'person', contextApplied: true });
+  });
+  // Lists of names: "Kovalev, Lee and Phillips", "natalina, thomas, crystal and omar".
+  eachMatch(NAME_LIST_RE, text, (m) => {
+    const items: Array<[number, number]> = [];
+    ITEM_RE.lastIndex = 0;
+    let im: RegExpExecArray | null;
+    while ((im = ITEM_RE.exec(m[0])) !== null) if (im[0] !== 'and') items.push([m.index + im.index, m.index + im.index + im[0].length]);
+    if (items.length < 2) return;
+    const words = items.map(([a, b]) => text.slice(a, b));
+    const caps = words.map((w) => w[0] !== w[0].toLowerCase());
+    if (!caps.every((c) => c === caps[0])) return;
+    const lows = words.map((w) => w.toLowerCase());
+    if (lows.some((l) => PLACES.has(l) || ORG_TOKENS.has(l))) return;
+    const stop = lows.filter((l) => NOT_NAMES.has(l)).length;
+    const known = lows.filter((l) => lex.has(l)).length;
+    if (known === 0 || known * 2 < items.length || stop * 3 > items.length) return;
+    if (items.length === 2 && (!caps[0] || known < 2)) return;
+    // "…, Mitchell and Williams office" / "Davis, Reynolds and Williamson is the…": firm names.
+    if (ORG_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16)) || /^[ \t]+(?:office|firm|llp|law)\b/i.test(text.slice(m.index + m[0].length, m.index + m[0].length + 10))) return;
+    items.forEach(([a, b], k) => {
+      if (!NOT_NAMES.has(lows[k])) out.push({ type: 'PERSON', start: a, end: b, score: items.length >= 3 ? 0.65 : 0.55, recognizer: 'person', contextApplied: true });
+    });
   });
   // Lower-case names after a cue ("my name is jillian capon", "add julie novák as …").
   eachMatch(LOWER_CUE_RE, text, (m) => {
+    // Retry right after this cue so overlapping cues are seen ("this is mr. chad farmer").
+    LOWER_CUE_RE.lastIndex = m.index + Math.max(1, (m.groups?.cue ?? '').length);
     const w1 = m[2];
     const w2 = m[3];
     const idx = (m as RegExpExecArray & { indices: Array<[number, number] | undefined> }).indices;
@@ -197,11 +296,12 @@ const STREET_COMPOUND =
 
 // Anchors are cheap to find (a street-type word, a street-prefix word, a compound street suffix or a
 // box keyword); the rest of the line is matched from the anchor with bounded look-back / sticky regexes.
-const TYPE_WORD_RE = new RegExp(`(?<![\\p{L}])(?:${STREET_TYPES})\\.?(?![\\p{L}])`, 'giu');
+// ASCII word boundaries are enough (street types are ASCII) and non-unicode regexes scan faster.
+const TYPE_WORD_RE = new RegExp(`\\b(?:${STREET_TYPES})\\b\\.?(?![A-Za-z\\u00C0-\\u024F])`, 'gi');
 const BACK_NUMBER_RE = /(?<![\p{L}\p{N}])\d{1,6}[A-Za-z]?(?:[ \t]*[-/][ \t]*\d{1,5})?,?[ \t]+(?:[\p{L}\p{N}'’.\-]{1,30}[ \t]+){0,4}$/u;
-const PREFIX_WORD_RE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${STREET_PREFIXES})[ \\t]+`, 'giu');
+const PREFIX_WORD_RE = new RegExp(`(?<![A-Za-z0-9\\u00C0-\\u024F])(?:${STREET_PREFIXES})[ \\t]+`, 'gi');
 const FORWARD_NUMBER_RE = /(?:[\p{L}\p{N}'’.\-]{1,30}[ \t]+){0,5}?\d{1,5}[A-Za-z]?\.?(?![\p{L}\p{N}])/uy;
-const COMPOUND_RE = new RegExp(`${STREET_COMPOUND}[ \\t]+\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`, 'giu');
+const COMPOUND_RE = new RegExp(`${STREET_COMPOUND}[ \\t]+\\d{1,5}[A-Za-z]?(?![A-Za-z0-9\\u00C0-\\u024F])`, 'gi');
 const WORD_BACK_RE = /(?:[\p{L}'’\-]{1,30}[ \t]+){0,2}[\p{L}\-]{0,30}$/u;
 const BOX_RE = /(?<![\p{L}\p{N}])(?:P\.?[ \t]?O\.?[ \t]?Box|PSC[ \t]+\d{1,5},?[ \t]+Box|Unit[ \t]+\d{1,5}[ \t]+Box|USNS[ \t]+[A-Z][a-z]{1,20}|USNV[ \t]+[A-Z][a-z]{1,20}|USS[ \t]+[A-Z][a-z]{1,20})[ \t]+\d{1,6}/giu;
 

@@ -342,10 +342,29 @@ function findCliPasswords(text: string, out: Candidate[]): void {
   }
 }
 
+const ALL_HINTS = [...new Set(VENDORS.flatMap((p) => p.hints ?? []))];
+
+/** One regex over every vendor hint literal: which hints occur is found in a single pass. */
+const HINT_RE = new RegExp(
+  [...new Set(VENDORS.flatMap((p) => p.hints ?? []))].sort((a, b) => b.length - a.length).map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+  'g',
+);
+
+function presentHints(text: string): Set<string> {
+  const seen = new Set<string>();
+  HINT_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = HINT_RE.exec(text)) !== null) seen.add(m[0]);
+  // A longer hint hides the shorter ones it starts with ("sk-ant-" vs "sk-"): add those back.
+  for (const h of [...seen]) for (const k of ALL_HINTS) if (k.length < h.length && h.startsWith(k)) seen.add(k);
+  return seen;
+}
+
 export function findSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
+  const hints = presentHints(text);
   for (const p of VENDORS) {
-    if (p.hints && !p.hints.some((h) => text.includes(h))) continue;
+    if (p.hints && !p.hints.some((h) => hints.has(h))) continue;
     eachMatch(p.re, text, (m) => {
       out.push({ type: 'API_KEY', start: m.index, end: m.index + m[0].length, score: p.score, recognizer: `secret:${p.name}`, contextApplied: true });
     });

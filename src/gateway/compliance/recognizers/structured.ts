@@ -50,6 +50,23 @@ export function findEmails(text: string): Candidate[] {
 const PHONE_RE =
   /(?<![\w+.\-/:@])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{1,5}\)[ .\-]?)?(?:\d{7,15}|\d{1,8}(?:[ .\-]\d{1,8}){1,5})(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.\-/:]\d)/g;
 const PHONE_REGIONS: CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'BR', 'IL', 'CN', 'JP', 'AU', 'NL', 'IT', 'ES', 'CA'];
+/**
+ * North American Numbering Plan check (what libphonenumber's US validation amounts to, without a
+ * parse per candidate): optional leading 1, area code and exchange start 2–9, area code not N11 or 37x/96x
+ * reserved, exchange not N11.
+ */
+function nanpValid(digits: string): boolean {
+  const d = digits.length === 11 && digits[0] === '1' ? digits.slice(1) : digits;
+  if (d.length !== 10) return false;
+  const a = d.slice(0, 3);
+  const e = d.slice(3, 6);
+  if (a[0] < '2' || e[0] < '2') return false;
+  if (a[1] === '1' && a[2] === '1') return false;
+  if (e[1] === '1' && e[2] === '1') return false;
+  if (a === '370' || a === '371' || a === '372' || a === '373' || a === '374' || a === '375' || a === '376' || a === '377' || a === '378' || a === '379' || a === '960' || a === '961' || a === '962' || a === '963' || a === '964' || a === '965' || a === '966' || a === '967' || a === '968' || a === '969' || a[1] === '9') return false;
+  return true;
+}
+
 /** Words that make a digit group a phone number (shared with detect.ts context scoring). */
 export const PHONE_CONTEXT =
   /\b(?:phone|call(?:ed|ing)?|tel|telephone|mobile|cell|fax|office|contact|reach|dial|whats ?app|sms|text|answering|ring|ext|landline|hotline)\b/i;
@@ -83,8 +100,7 @@ export function findPhones(text: string): Candidate[] {
       if (p?.isValid()) score = 0.85;
       else if (p?.isPossible()) score = 0.6;
     } else {
-      const us = parsePhoneNumberFromString(core, 'US');
-      if (us?.isValid()) score = formatted ? 0.75 : 0.45;
+      if (nanpValid(coreDigits)) score = formatted ? 0.75 : 0.45;
       else if (formatted && hasPhoneContext(text, start, start + raw.length)) {
         // Outside the US plan a digit group validates too easily (ports, counts): such a number only
         // counts with a phone word nearby, so other regions are only tried for formatted numbers.
@@ -172,10 +188,15 @@ export function findIps(text: string): Candidate[] {
     // "version": "1.2.3.4", v1.2.3.4, build 10.0.19041.1 — version strings, not addresses.
     if (VERSION_BEFORE.test(before)) return;
     // Netmasks and CIDR ranges describe networks, not hosts.
-    if (/^255\.(?:(?:0|128|192|224|240|248|252|254|255)\.){2}(?:0|128|192|224|240|248|252|254|255)$/.test(raw)) return;
-    if (/^\/\d{1,2}(?!\d)/.test(text.slice(m.index + raw.length, m.index + raw.length + 3))) return;
+    if (raw !== '255.255.255.255' && /^255\.(?:(?:0|128|192|224|240|248|252|254|255)\.){2}(?:0|128|192|224|240|248|252|254|255)$/.test(raw)) return;
+    // CIDR ranges ("10.0.0.0/8") are reported with their prefix length.
+    const cidr = /^\/(?:3[0-2]|[12]?\d)(?![\d.\w])/.exec(text.slice(m.index + raw.length, m.index + raw.length + 4));
+    const end = m.index + raw.length + (cidr ? cidr[0].length : 0);
     const special = raw === '0.0.0.0' || raw.startsWith('127.') || raw === '255.255.255.255';
-    out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + raw.length, score: special ? 0.3 : 0.7, recognizer: 'ipv4', needsContext: special });
+    // Loopback / unspecified / broadcast addresses are everywhere in code ("listen(3000, '0.0.0.0')"):
+    // they count only when the text is talking about addresses.
+    if (special && !cidr && !specialIpContext(text, m.index, end)) return;
+    out.push({ type: 'IP_ADDRESS', start: m.index, end, score: special ? 0.6 : 0.7, recognizer: 'ipv4', contextApplied: special });
   });
   if (text.indexOf(':') >= 0) {
     eachMatch(IPV6_RE, text, (m) => {
@@ -191,10 +212,19 @@ export function findIps(text: string): Candidate[] {
       // Something like "a::b" in prose or code (C++ scopes) needs digits or enough groups to be an address.
       if (!loop && !/\d/.test(addr) && addr.split(':').filter(Boolean).length < 3) return;
       raw = raw.replace(/[:]+$/, (s) => (isIPv6(raw) ? s : ''));
-      out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + raw.length, score: loop ? 0.35 : 0.75, recognizer: 'ipv6', needsContext: loop });
+      const cidr6 = /^\/(?:12[0-8]|1[01]\d|\d{1,2})(?![\d\w])/.exec(text.slice(m.index + raw.length, m.index + raw.length + 5));
+      const end6 = m.index + raw.length + (cidr6 ? cidr6[0].length : 0);
+      if (loop && !cidr6 && !specialIpContext(text, m.index, end6)) return;
+      out.push({ type: 'IP_ADDRESS', start: m.index, end: end6, score: loop ? 0.6 : 0.75, recognizer: 'ipv6', contextApplied: loop });
     });
   }
   return out;
+}
+
+const SPECIAL_IP_CONTEXT = /\b(?:ip|ips|ipv4|ipv6|localhost|loopback|broadcast|unspecified|default|subnet|route|cidr|src|dst|connect\w*|from)\b/i;
+
+function specialIpContext(text: string, start: number, end: number): boolean {
+  return SPECIAL_IP_CONTEXT.test(text.slice(Math.max(0, start - 32), start)) || SPECIAL_IP_CONTEXT.test(text.slice(end, end + 16));
 }
 
 const IPV6_RE = /(?<![\w:.\-])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}(?:\.\d{1,3}){0,3}(?:%[A-Za-z0-9]{1,15})?(?![\w:])/g;
