@@ -116,7 +116,8 @@ export function packageVsix(opts) {
     for (const f of ['README.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', 'CHANGELOG.md', '.vscodeignore']) {
       if (existsSync(join(root, f))) cpSync(join(root, f), join(staging, f));
     }
-    copyFiltered(join(root, 'dist'), join(staging, 'dist'), (rel) => !rel.endsWith('.map'));
+    // The CLI bundle is the npm package's `smartflow` command; the extension never loads it.
+    copyFiltered(join(root, 'dist'), join(staging, 'dist'), (rel) => !rel.endsWith('.map') && rel !== 'cli.js');
     if (existsSync(join(root, 'media'))) cpSync(join(root, 'media'), join(staging, 'media'), { recursive: true });
     for (const dir of opts.nativeDirs) {
       if (!existsSync(dir)) throw new Error(`package-vsix: --native-dir ${dir} does not exist.`);

@@ -4,7 +4,7 @@
 // user would. Selectors are the ids of docs/extension-ui.md. Screenshots: test-results/e2e/flow-*.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
@@ -315,7 +315,29 @@ describe('Smartflow in VS Code (code-server + chromium)', { skip, timeout: 600_0
       await logs.locator('[data-testid="logs-apply"]').click();
       await waitForCount(rows, (n) => n === 0, 'no rows for cached=yes (nothing was cached)');
       await logs.locator('[data-testid="logs-reset"]').click();
-      await waitForCount(rows, (n) => n >= 2, 'rows back after reset');
+      const shown = await waitForCount(rows, (n) => n >= 2, 'rows back after reset');
+
+      // Export as CSV through VS Code's save dialog (the simple, in-workbench one in a browser): accept the
+      // suggested file in the workspace folder, then read it from disk.
+      await logs.locator('[data-testid="logs-export-csv"]').click();
+      const q = vsc.quickInput();
+      await q.input.waitFor();
+      const suggested = await q.input.inputValue();
+      assert.match(suggested, /smartflow-logs-\d{4}-\d{2}-\d{2}\.csv$/, `the dialog suggests a CSV file: ${suggested}`);
+      await q.input.press('Enter');
+      const file = join(vsc.dirs.workspace, suggested.split('/').pop()!);
+      const csv = await poll(async () => {
+        try {
+          const text = readFileSync(file, 'utf8');
+          return text.trim().split('\n').length >= shown + 1 ? text : undefined;
+        } catch {
+          return undefined;
+        }
+      }, 30_000, `the CSV export at ${file}`);
+      const [header, ...lines] = csv.trim().split('\n');
+      assert.match(header, /request_id/, `a CSV header: ${header}`);
+      assert.equal(lines.length, shown, 'one line per record');
+      assert.ok(lines.some((l) => l.includes('gpt-4o-mini')));
     });
   });
 
@@ -400,6 +422,35 @@ describe('Smartflow in VS Code (code-server + chromium)', { skip, timeout: 600_0
     assert.match(sent, /pii\.txt/, 'naming the file');
   });
 
+  test('a prompt the policy blocks says why and what to do, and never reaches the provider', async () => {
+    const settingsFile = join(vsc.dirs.userData, 'User', 'settings.json');
+    const original = readFileSync(settingsFile, 'utf8');
+    const readyCount = () => (vsc.smartflowOutput().match(/Gateway ready in/g) ?? []).length;
+    try {
+      const before = readyCount();
+      // The PCI DSS policy blocks card numbers; VS Code picks up the edited settings file.
+      writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'smartflow.compliance.policy': 'pci_dss_strict' }, null, 2));
+      await poll(async () => (readyCount() > before ? true : undefined), 60_000, 'the gateway to restart with the new policy');
+      const sent = chatCalls(await sim.requests()).length;
+      await vsc.step('policy-block', async () => {
+        await vsc.openSmartflowSidebar();
+        const chat = await vsc.webview('chat');
+        await chatRoundTrip(vsc, 'Please charge my e2e foxtrot card 4111 1111 1111 1111 today', 'error');
+        const err = (await lastAssistant(chat)).locator('[data-testid="chat-error"]');
+        await vsc.screenshot('policy-blocked');
+        assert.equal(await err.getAttribute('data-code'), 'compliance_blocked');
+        const text = await err.innerText();
+        assert.match(text, /CREDIT_CARD|card/i, `says why: ${text}`);
+        assert.ok(text.split('\n').filter((l) => l.trim()).length >= 2, `and what to do: ${text}`);
+      });
+      assert.equal(chatCalls(await sim.requests()).length, sent, 'the blocked prompt never reached the provider');
+    } finally {
+      const before = readyCount();
+      writeFileSync(settingsFile, original);
+      await poll(async () => (readyCount() > before ? true : undefined), 60_000, 'the gateway to restart with the original policy');
+    }
+  });
+
   test('remote-gateway mode: chat goes through a standalone Smartflow gateway', async () => {
     gatewayDir = mkdtempSync(join(tmpdir(), 'smartflow-e2e-gateway-'));
     gateway = await startGatewayProcess({
@@ -444,5 +495,9 @@ describe('Smartflow in VS Code (code-server + chromium)', { skip, timeout: 600_0
       }
     }, 15_000, "a record in the standalone gateway's audit log");
     assert.ok(found >= 1);
+  });
+
+  test('the extension host never crashed during the run', () => {
+    assert.deepEqual(vsc.extensionHostCrashes(), [], 'see test-results/e2e/flow-logs-final/*/remoteagent.log');
   });
 });

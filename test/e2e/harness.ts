@@ -542,6 +542,30 @@ export class VsCode {
     return found.map((p) => readFileSync(p, 'utf8')).join('\n');
   }
 
+  /**
+   * Crashes of the extension host so far (from code-server's remoteagent.log): exits by a fatal signal
+   * (SIGABRT from a native module, SIGSEGV, …) or a non-zero code. Window reloads end it cleanly and
+   * are not counted.
+   */
+  extensionHostCrashes(): string[] {
+    const crashes: string[] = [];
+    const walk = (d: string) => {
+      if (!existsSync(d)) return;
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (n === 'remoteagent.log') {
+          for (const line of readFileSync(p, 'utf8').split('\n')) {
+            const m = line.match(/Extension Host Process exited with code: (\S+), signal: (\S+)\./);
+            if (m && (/^SIG(ABRT|SEGV|BUS|ILL|FPE|TRAP)$/.test(m[2]) || /^[1-9]\d*$/.test(m[1]))) crashes.push(line.trim());
+          }
+        }
+      }
+    };
+    walk(join(this.dirs.userData, 'logs'));
+    return crashes;
+  }
+
   async close(): Promise<void> {
     this.collectLogs('final');
     await this.browser.close().catch(() => undefined);

@@ -52,6 +52,7 @@ test('code-server loads the installed Smartflow extension', { skip, timeout: 240
       if (EXPECTED_STORAGE_ENGINE === 'better-sqlite3') assert.match(out, /native\/linux-x64-abi\d+\/better_sqlite3\.node/);
       assert.ok(!/\[error\]/.test(out), `no errors in the Smartflow output:\n${out}`);
     });
+    assert.deepEqual(vsc.extensionHostCrashes(), [], 'the extension host did not crash');
   } finally {
     await vsc.close();
   }

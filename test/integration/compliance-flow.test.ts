@@ -6,7 +6,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { startProduct, scanDataDir, describeLeaks, TEST_KEYS, type Product } from './helpers.js';
+import { startProduct, scanDataDir, describeLeaks, drain, TEST_KEYS, type Product } from './helpers.js';
 
 const EMAIL = 'jane.doe@example.com';
 const PHONE = '+1 415 555 0132';
@@ -249,4 +249,160 @@ describe('a database password in a pasted config file (default policy)', () => {
       assert.ok(!sent.includes(PASSWORD), 'the password reached the provider');
     },
   );
+});
+
+describe('reversible redaction (gdpr, reversible: true) across the cache', () => {
+  const A = 'jane.doe@example.com';
+  const B = 'bob.roe@example.org';
+  let p: Product;
+  before(async () => {
+    p = await startProduct({ config: { compliance: { policy: 'gdpr', reversible: true } } });
+  });
+  after(async () => {
+    await p.close();
+  });
+
+  test('the provider sees a numbered placeholder; the user sees their own value restored', async () => {
+    const r = await p.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Send the invoice to ${A} today` }] });
+    const sent = sentText(p);
+    assert.ok(!sent.includes(A));
+    assert.match(sent, /\[EMAIL_1\]/);
+    assert.match(r.choices[0].message.content ?? '', new RegExp(A.replace(/\./g, '\\.')));
+  });
+
+  test("another user's value hits the same cache entry and gets their own value back, streamed too", async () => {
+    const r = await p.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Send the invoice to ${B} today` }] }).withResponse();
+    assert.equal(r.response.headers.get('x-smartflow-cache'), 'hit-exact', 'same redacted prompt → same entry');
+    const text = r.data.choices[0].message.content ?? '';
+    assert.ok(text.includes(B), 'restored with this request’s value');
+    assert.ok(!text.includes(A), 'never the first user’s value');
+    const s = await p.openai.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `Send the invoice to ${B} today` }] });
+    const d = await drain(s);
+    assert.ok(d.text.includes(B) && !d.text.includes(A));
+    assert.equal(p.sim.requests.length, 1);
+  });
+
+  test('neither value is stored anywhere (audit, cache, compliance)', async () => {
+    const logs = await p.logs();
+    for (const l of logs) assert.ok(!JSON.stringify(l).includes(A) && !JSON.stringify(l).includes(B));
+    await p.stop();
+    const leaks = scanDataDir(p.dataDir, [A, B]);
+    assert.deepEqual(leaks, [], describeLeaks(leaks));
+  });
+});
+
+describe('every way prompt text leaves the machine is scanned (default policy, AWS key)', () => {
+  let p: Product;
+  before(async () => {
+    p = await startProduct();
+  });
+  after(async () => {
+    await p.close();
+  });
+
+  /** Sends one request and returns what the simulator received (as JSON text). */
+  async function upstreamOf(path: string, body: unknown, headers: Record<string, string> = {}): Promise<string> {
+    const before = p.sim.requests.length;
+    const r = await p.api(path, { body, headers });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(p.sim.requests.length, before + 1);
+    return JSON.stringify(p.sim.requests.at(-1)!.body);
+  }
+  const clean = (sent: string) => {
+    assert.ok(!sent.includes(AWS_KEY), `the key reached the provider: ${sent.slice(0, 200)}`);
+    assert.match(sent, /\[API_KEY(_\d+)?\]/);
+  };
+
+  test('system message', async () => {
+    clean(await upstreamOf('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'system', content: `Use key ${AWS_KEY}` }, { role: 'user', content: 'go' }] }));
+  });
+  test('content parts', async () => {
+    clean(await upstreamOf('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: [{ type: 'text', text: `key ${AWS_KEY}` }] }] }));
+  });
+  test('a tool result', async () => {
+    clean(await upstreamOf('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'c1', content: `found ${AWS_KEY}` }] }));
+  });
+  test('the native Anthropic path (messages and system)', async () => {
+    const h = { 'anthropic-version': '2023-06-01' };
+    clean(await upstreamOf('/anthropic/v1/messages', { model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: `key ${AWS_KEY}` }] }, h));
+    clean(await upstreamOf('/anthropic/v1/messages', { model: 'claude-sonnet-4-6', max_tokens: 50, system: `key ${AWS_KEY}`, messages: [{ role: 'user', content: 'hi' }] }, h));
+  });
+  test(
+    'tool-call arguments in an earlier assistant turn',
+    { todo: 'BUG: compliance scanPrompt only maps message content; tool_calls[].function.arguments are sent raw (the audit prompt_text shows them redacted)' },
+    async () => {
+      clean(await upstreamOf('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: `{"k":"${AWS_KEY}"}` } }] }, { role: 'tool', tool_call_id: 'c1', content: 'ok' }] }));
+    },
+  );
+  test(
+    'embeddings input',
+    { todo: 'GAP: embeddings / rerank / images / speech inputs are not scanned at all (compliance_status null in the log)' },
+    async () => {
+      clean(await upstreamOf('/v1/embeddings', { model: 'text-embedding-3-small', input: `key ${AWS_KEY}` }));
+    },
+  );
+});
+
+describe('a secret in the reply is redacted on every chat path', () => {
+  let p: Product;
+  before(async () => {
+    p = await startProduct();
+  });
+  after(async () => {
+    await p.close();
+  });
+  const reply = `the key is ${AWS_KEY} ok, and a few more words so the reply streams in pieces`;
+
+  test('OpenAI-compatible path', async () => {
+    p.sim.script({ reply });
+    const r = await p.api('/v1/chat/completions', { body: { model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'which key?' }] } });
+    assert.equal(r.status, 200, r.text);
+    assert.ok(!r.text.includes(AWS_KEY));
+  });
+
+  test(
+    'native Anthropic path (JSON and stream)',
+    { todo: 'BUG: /anthropic/v1/messages does not scan responses: the key reaches the client, and the log says compliant' },
+    async () => {
+      const h = { 'anthropic-version': '2023-06-01' };
+      p.sim.script({ reply });
+      const r = await p.api('/anthropic/v1/messages', { body: { model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'which key?' }] }, headers: h });
+      assert.ok(!r.text.includes(AWS_KEY), 'JSON reply carries the key');
+      p.sim.script({ reply });
+      const s = await p.api('/anthropic/v1/messages', { body: { model: 'claude-sonnet-4-6', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'which key, streamed?' }] }, headers: h });
+      assert.ok(!s.text.includes(AWS_KEY), 'stream carries the key');
+      const [log] = await p.logs();
+      assert.equal(log.compliance_status, 'violated');
+    },
+  );
+});
+
+describe('feedback through the compliance API changes what the pipeline sends (gdpr)', () => {
+  const V = 'build-bot@ci.example.com';
+  const prompt = `Ask ${V} about the failing build`;
+  let p: Product;
+  before(async () => {
+    p = await startProduct({ config: { compliance: { policy: 'gdpr' } } });
+  });
+  after(async () => {
+    await p.close();
+  });
+
+  test('flagged and redacted before; after a false-positive report for its scan, sent as written', async () => {
+    await p.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] });
+    assert.ok(!sentText(p).includes(V));
+    const scan = await p.api('/api/compliance/intelligent/scan', { body: { content: prompt } });
+    assert.equal(scan.status, 200, scan.text);
+    assert.ok(scan.json.scan_id);
+    assert.ok(scan.json.findings.some((f: any) => f.type === 'EMAIL'));
+    const fb = await p.api('/api/compliance/feedback', { body: { scan_id: scan.json.scan_id, is_false_positive: true, user_id: 'ops', notes: 'service account' } });
+    assert.equal(fb.status, 200, fb.text);
+    assert.equal(fb.json.success, true);
+    await p.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `${prompt} again` }] });
+    assert.ok(sentText(p).includes(V), 'the value marked as a false positive is no longer redacted');
+    const [log] = await p.logs();
+    assert.ok(!(log.compliance?.violations ?? []).some((v: any) => v.type === 'EMAIL'));
+    const stats = await p.api('/api/compliance/ml/stats');
+    assert.equal(stats.json.false_positives_reported, 1);
+  });
 });

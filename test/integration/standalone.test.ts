@@ -319,3 +319,53 @@ describe("the README's literal command: npx smartflow gateway --port 0 --data-di
     }
   });
 });
+
+describe('kill -9 right after the answers arrive', () => {
+  test('every answered request has its audit row, and the databases pass integrity_check', async () => {
+    ensureBuilt();
+    const sim = await startSimulator();
+    const home = tempDir('sf-int-home-');
+    const dataDir = tempDir('sf-int-kill-');
+    const gw = await spawnGateway(process.execPath, [CLI, 'gateway', '--port', '0', '--data-dir', dataDir], cleanEnv(sim, home));
+    try {
+      const token = readFileSync(gw.tokenPath, 'utf8').trim();
+      const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: token, maxRetries: 0 });
+      const ids = await Promise.all(
+        Array.from({ length: 24 }, async (_, i) => {
+          const stream = i % 3 === 0;
+          const r = stream
+            ? await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `durable request ${i}` }] }).withResponse()
+            : await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `durable request ${i}` }] }).withResponse();
+          if (stream) for await (const _c of r.data as AsyncIterable<unknown>) void _c;
+          return r.response.headers.get('x-smartflow-request-id')!;
+        }),
+      );
+      gw.child.kill('SIGKILL');
+      const { signal } = await gw.exited;
+      assert.equal(signal, 'SIGKILL');
+      const Database = (await import('better-sqlite3')).default;
+      const db = new Database(join(dataDir, 'audit.db'));
+      try {
+        assert.equal((db.pragma('integrity_check', { simple: true }) as string), 'ok');
+        const have = new Set((db.prepare('SELECT request_id FROM audit_log').all() as Array<{ request_id: string }>).map((r) => r.request_id));
+        const missing = ids.filter((id) => !have.has(id));
+        assert.deepEqual(missing, [], `${missing.length} of ${ids.length} answered requests have no audit row`);
+      } finally {
+        db.close();
+      }
+      for (const f of ['cache.db', 'compliance.db']) {
+        const d = new Database(join(dataDir, f));
+        try {
+          assert.equal(d.pragma('integrity_check', { simple: true }), 'ok', f);
+        } finally {
+          d.close();
+        }
+      }
+    } finally {
+      if (gw.child.exitCode === null && gw.child.signalCode === null) gw.child.kill('SIGKILL');
+      await sim.close();
+      rmSync(home, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -28,11 +28,15 @@ const KEY_SHAPES = new RegExp(
   'g',
 );
 
+const MIN_KEY_SHAPE = 15;
+
 /** Returns `s` with every key-shaped substring replaced by `[REDACTED_KEY]`. */
 export function scrubSecrets(s: string): string;
 export function scrubSecrets(s: string | null | undefined): string | null;
 export function scrubSecrets(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
+  // Every shape above is at least 15 characters long: short fields (provider, model, ids) skip the scan.
+  if (s.length < MIN_KEY_SHAPE) return s;
   KEY_SHAPES.lastIndex = 0;
   return KEY_SHAPES.test(s) ? s.replace(KEY_SHAPES, KEY_PLACEHOLDER) : s;
 }

@@ -186,6 +186,8 @@ export function createCache(opts: CreateCacheOptions): ResponseCache {
       totalBytes += e.bytes;
       seq = Math.max(seq, e.seq);
       if (e.scope && e.prompt && embedder) {
+        // A model that reports its size only after loading: the stored vectors tell it.
+        if (r.vector && r.embedder === embId && index.size === 0 && r.vector.byteLength !== index.dim * 4) index = new VectorIndex(r.vector.byteLength / 4);
         if (r.vector && r.embedder === embId && r.vector.byteLength === index.dim * 4) {
           const v = new Float32Array(index.dim);
           new Uint8Array(v.buffer).set(r.vector);
@@ -287,6 +289,16 @@ export function createCache(opts: CreateCacheOptions): ResponseCache {
     needVector.delete(key);
     dirtySeq.delete(key);
     stmts?.delete.run(key);
+  }
+
+  /** Drops expired entries from the least-recently-used end (a few per call, so store() stays cheap). */
+  function purgeExpired(max: number): void {
+    const now = clock.wallNow();
+    let n = 0;
+    for (const e of entries.values()) {
+      if (n++ >= max) break;
+      if (e.expiresAt <= now) drop(e.key);
+    }
   }
 
   function enforceBounds(): void {
@@ -401,6 +413,7 @@ export function createCache(opts: CreateCacheOptions): ResponseCache {
       totalBytes += bytes;
       l1Put(key, structuredClone(res), bytes);
       stmts?.insert.run(key, e.scope, e.prompt, json, bytes, e.tokens, e.costUsd, clock.wallNow(), e.seq, e.expiresAt);
+      purgeExpired(8);
       enforceBounds();
       if (sem && embedder && entries.has(key)) {
         if (embedderReady && embedder instanceof BundledEmbedder) addVector(e, embedder.embedOne(sem.prompt), embedder.id);

@@ -45,6 +45,12 @@ export function messageText(m: ChatMessage): string | undefined {
   return undefined;
 }
 
+/**
+ * Longer prompts (pasted files, logs) only use the exact cache: paraphrase matching means little there and
+ * verification cost grows with the square of the distinct words.
+ */
+export const MAX_SEMANTIC_PROMPT_CHARS = 4000;
+
 export interface SemanticTarget {
   /** Hash of everything that must match exactly for a semantic hit. */
   scope: string;
@@ -69,6 +75,7 @@ export function semanticTarget(
   if (!last || last.role !== 'user') return { skip: 'last-not-user' };
   const prompt = messageText(last);
   if (prompt === undefined || !prompt.trim()) return { skip: 'non-text' };
+  if (prompt.length > MAX_SEMANTIC_PROMPT_CHARS) return { skip: 'too-long' };
   const head = msgs.slice(0, -1);
   const system = head.filter((m) => m.role === 'system' || m.role === 'developer');
   const turns = head.filter((m) => m.role !== 'system' && m.role !== 'developer');

@@ -1,13 +1,15 @@
 /**
- * Management endpoints of the cache: `GET /api/cache/stats` (the reference's CacheStats fields) and
- * `POST /api/cache/clear`.
+ * Management endpoints of the cache: `GET /api/cache/stats` (exactly the reference's CacheStats fields),
+ * `POST /api/cache/clear`, and `GET /api/cache/info` (storage engine, embedder, why semantic is off).
  */
 import type { Route } from '../server/route.js';
 import type { CacheStats } from '../types.js';
+import type { CacheInfo } from './cache.js';
 
 export interface ManagedCache {
   stats(): CacheStats;
   clear(): void;
+  info?(): CacheInfo;
 }
 
 export function cacheRoutes(cache: ManagedCache): Route[] {
@@ -17,6 +19,12 @@ export function cacheRoutes(cache: ManagedCache): Route[] {
       path: '/api/cache/stats',
       surfaces: ['management'],
       handler: () => ({ json: cache.stats() }),
+    },
+    {
+      method: 'GET',
+      path: '/api/cache/info',
+      surfaces: ['management'],
+      handler: () => ({ json: cache.info ? cache.info() : null }),
     },
     {
       method: 'POST',

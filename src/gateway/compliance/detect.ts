@@ -67,10 +67,13 @@ export function collectCandidates(text: string, opts: DetectOptions = {}): Candi
     ...findSsns(text),
     ...findPhones(text),
     ...findIps(text),
-    ...findPassports(text),
-    ...findDates(text),
-    ...findMrns(text),
   ];
+  // Passport numbers, dates of birth and MRNs are only reported next to their context words: when the
+  // text (or the caller's context) has none of those words anywhere, those scans are skipped.
+  const ctx = opts.context ?? '';
+  if (POSITIVE.PASSPORT!.test(text) || POSITIVE.PASSPORT!.test(ctx)) cands.push(...findPassports(text));
+  if (POSITIVE.DATE_OF_BIRTH!.test(text) || POSITIVE.DATE_OF_BIRTH!.test(ctx)) cands.push(...findDates(text));
+  if (POSITIVE.MRN!.test(text) || POSITIVE.MRN!.test(ctx)) cands.push(...findMrns(text));
   if (!opts.structuredOnly) {
     cands.push(...findAddresses(text));
     cands.push(...findPersons(text));
@@ -81,46 +84,81 @@ export function collectCandidates(text: string, opts: DetectOptions = {}): Candi
 /** Detects findings in `text`. Offsets are JS string offsets, end-exclusive. */
 export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
   if (!text) return [];
-  const scored: Array<Candidate & { final: number }> = [];
+  const extra = opts.context?.replace(/[_\-]/g, ' ');
+  const scored: Candidate[] = [];
+  let hasAddress = false;
   for (const c of collectCandidates(text, opts)) {
-    const s = score(text, c, opts.context?.replace(/[_\-]/g, ' '));
+    const s = score(text, c, extra);
     if (s === null) continue;
     if (!opts.keepLow && s < REPORT_THRESHOLD) continue;
-    scored.push({ ...c, final: s });
+    c.score = s; // candidates are fresh objects owned by this call
+    scored.push(c);
+    if (c.type === 'ADDRESS') hasAddress = true;
   }
   // A name inside a detected street address is part of the address ("Rua das Pedras", "São Paulo").
   let kept = scored;
-  if (scored.some((c) => c.type === 'ADDRESS')) {
-    // Address coverage as [start,end) ids per character: linear, not persons × addresses.
+  if (hasAddress) {
+    // Address coverage as ids per character: linear, not persons × addresses.
     const owner = new Int32Array(text.length).fill(-1);
     scored.forEach((c, i) => {
       if (c.type === 'ADDRESS') owner.fill(i, c.start, c.end);
     });
     kept = scored.filter((c) => c.type !== 'PERSON' || owner[c.start] < 0 || owner[c.start] !== owner[c.end - 1]);
   }
-  // Highest confidence wins an overlap; ties go to the longer span, then to secrets over PII.
-  kept.sort((a, b) => b.final - a.final || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  // Coverage map instead of pairwise checks: linear in the total span length, so a text with 100k
-  // candidates (adversarial input) does not go quadratic.
-  const taken: Array<Candidate & { final: number }> = [];
-  const covered = new Uint8Array(text.length);
-  outer: for (const c of kept) {
-    for (let i = c.start; i < c.end; i++) if (covered[i]) continue outer;
-    covered.fill(1, c.start, c.end);
-    taken.push(c);
-  }
-  taken.sort((a, b) => a.start - b.start);
-  return taken.map((c) => {
+  const taken = resolveOverlaps(kept, text.length);
+  const out: RawFinding[] = new Array(taken.length);
+  for (let k = 0; k < taken.length; k++) {
+    const c = taken[k];
     const value = text.slice(c.start, c.end);
-    return {
+    out[k] = {
       type: c.type,
       start: c.start,
       end: c.end,
-      confidence: Math.round(c.final * 100) / 100,
+      confidence: Math.round(c.score * 100) / 100,
       recognizer: c.recognizer,
       masked: maskValue(c.type, value),
       layer: c.type === 'PERSON' || c.type === 'ADDRESS' ? 'ml' : 'regex',
       value,
     };
-  });
+  }
+  return out;
+}
+
+/**
+ * Highest confidence wins an overlap; ties go to the longer span. Candidates are bucketed by start
+ * (linear) and only clusters of overlapping candidates are sorted, so 100k non-overlapping findings
+ * (adversarial input) cost no global sort. Returns the winners ordered by start.
+ */
+function resolveOverlaps(cands: Candidate[], length: number): Candidate[] {
+  if (cands.length <= 1) return cands;
+  const head = new Int32Array(length + 1).fill(-1);
+  const next = new Int32Array(cands.length);
+  for (let i = cands.length - 1; i >= 0; i--) {
+    const st = cands[i].start;
+    next[i] = head[st];
+    head[st] = i;
+  }
+  const ordered: Candidate[] = [];
+  for (let p = 0; p <= length; p++) for (let i = head[p]; i >= 0; i = next[i]) ordered.push(cands[i]);
+  const out: Candidate[] = [];
+  let k = 0;
+  while (k < ordered.length) {
+    // Grow a cluster of transitively overlapping candidates.
+    let end = ordered[k].end;
+    let j = k + 1;
+    while (j < ordered.length && ordered[j].start < end) {
+      if (ordered[j].end > end) end = ordered[j].end;
+      j++;
+    }
+    if (j === k + 1) out.push(ordered[k]);
+    else {
+      const cluster = ordered.slice(k, j).sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
+      const won: Candidate[] = [];
+      for (const c of cluster) if (!won.some((w) => c.start < w.end && w.start < c.end)) won.push(c);
+      won.sort((a, b) => a.start - b.start);
+      out.push(...won);
+    }
+    k = j;
+  }
+  return out;
 }

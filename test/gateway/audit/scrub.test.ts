@@ -21,6 +21,8 @@ test('key shapes are replaced wherever they appear', () => {
     ['{"Authorization": "Token abcdef0123456789"}', 'abcdef0123456789'],
     ['?api_key=q1w2e3r4t5y6u7i8&x=1', 'q1w2e3r4t5y6u7i8'],
     ['{"apiKey":"Zx9Yw8Xv7Uu6Tt5S"}', 'Zx9Yw8Xv7Uu6Tt5S'],
+    ['apikey=abcdefgh', 'abcdefgh'], // the shortest shape (15 characters)
+    ['Bearer abcdefgh', 'abcdefgh'],
   ];
   for (const [input, secret] of cases) {
     const out = scrubSecrets(input);

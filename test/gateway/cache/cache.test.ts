@@ -67,6 +67,11 @@ test('TTL: entries expire by wall clock, also after a restart', async (t) => {
   clock.advance(60_001);
   assert.equal(await cache.lookup(chat('c'), 'openai', ctx()), null, 'expired on lookup');
   assert.equal(cache.stats().entries, 0);
+  cache.store(chat('d'), 'openai', reply('D'), ctx(), 0);
+  cache.store(chat('e'), 'openai', reply('E'), ctx(), 0);
+  clock.advance(60_001);
+  cache.store(chat('f'), 'openai', reply('F'), ctx(), 0);
+  assert.equal(cache.stats().entries, 1, 'a store purges expired entries it passes on the LRU end');
   cache.close();
 });
 
@@ -155,6 +160,9 @@ test('stats persist across restarts and clear() resets entries and stats; routes
   const stats = await call('GET', '/api/cache/stats');
   assert.deepEqual(Object.keys(stats).sort(), ['cost_saved_cents', 'entries', 'hit_rate', 'hits', 'l1_hits', 'l2_hits', 'l3_hits', 'misses', 'tokens_saved']);
   assert.deepEqual([stats.hits, stats.misses, stats.tokens_saved, stats.entries, stats.cost_saved_cents], [1, 2, 25, 1, 1]);
+  const info = await call('GET', '/api/cache/info');
+  assert.equal(info.storage, 'sqlite');
+  assert.match(String(info.embedder), /^bundled:/);
   const cleared = await call('POST', '/api/cache/clear');
   assert.equal(cleared.entries_removed, 1);
   assert.deepEqual(cache.stats(), { hits: 0, misses: 0, hit_rate: 0, l1_hits: 0, l2_hits: 0, l3_hits: 0, tokens_saved: 0, cost_saved_cents: 0, entries: 0 });

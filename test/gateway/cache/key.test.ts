@@ -83,4 +83,7 @@ test('semantic scope ignores the prompt and temperature but not the system promp
   assert.ok(!('skip' in m1) && !('skip' in m2));
   assert.notEqual(m1.scope, m2.scope, 'a different conversation prefix is a different scope');
   assert.deepEqual(semanticTarget({ ...base, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:x' } }] }] }, 'openai', opts), { skip: 'non-text' });
+  assert.deepEqual(semanticTarget({ ...base, messages: [{ role: 'user', content: 'word '.repeat(2000) }] }, 'openai', opts), { skip: 'too-long' });
+  const parts = semanticTarget({ ...base, messages: [{ role: 'user', content: [{ type: 'text', text: 'Explain' }, { type: 'text', text: 'closures' }] }] }, 'openai', opts);
+  assert.ok(!('skip' in parts) && parts.prompt === 'Explain\nclosures', 'text parts are joined');
 });

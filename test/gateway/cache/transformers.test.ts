@@ -63,6 +63,13 @@ test('the cache uses the transformers embedder: vectors are computed after store
   assert.equal(hit?.hitType, 'semantic');
   assert.ok(Math.abs((hit?.similarity ?? 0) - 1) < 1e-4);
   cache.close();
+
+  // Reopen: the stored 32-d vectors are reused as they are (same embedder id), not recomputed.
+  const again = createCache({ dataDir: tmp.dir, config: cacheConfig({ embedder: 'transformers' }), clock: fakeClock(), logger: recordingLogger(), embedder: new TransformersEmbedder({ model: FIXTURE, localPath: MODELS }) });
+  assert.equal(again.info().semanticEntries, 1, 'vector loaded from disk before the model finished loading');
+  await again.whenIdle();
+  assert.equal((await again.lookup(chat('How do I squash commits in git?', { temperature: 0.3 }), 'openai', ctx()))?.hitType, 'semantic');
+  again.close();
 });
 
 test('missing weights: the real MiniLM folder has no onnx/ and the error says what is missing and what to do', async () => {

@@ -98,7 +98,7 @@ const PLACES = new Set(
   republic kingdom islands island states united federation emirates city county province region territory district
   nevis grenadines principe herzegovina barbuda caicos leste bissau lucia vincent kitts verde faso`.split(/\s+/).filter(Boolean),
 );
-const ORG_AFTER = /^[ \t]*(?:,[ \t]*)?(?:Ltd|Inc|LLC|L\.L\.C|Corp|Corporation|Co|GmbH|PLC|AG|SA|BV|NV|Group|Company|Partners|Associates|Holdings|Foundation|University|Institute|Bank|Hotel|Weekly|Times|TV|Records|Studios?|&)\b/;
+const ORG_AFTER = /^[ \t]*(?:office|firm|llp|headquarters)\b|^[ \t]*(?:,[ \t]*)?(?:Ltd|Inc|LLC|L\.L\.C|Corp|Corporation|Co|GmbH|PLC|AG|SA|BV|NV|Group|Company|Partners|Associates|Holdings|Foundation|University|Institute|Bank|Hotel|Weekly|Times|TV|Records|Studios?|&)\b/;
 const PARTICLES = /^(?:van|von|der|den|de|del|della|di|da|du|le|la|bin|ibn|al|el|ten|ter|dos|das|y)$/;
 const STRONG_CUE_WORDS = new Set(
   `is am i'm me named called dear hi hello hey says said told asked starring mr mrs ms dr miss user name names maiden
@@ -106,11 +106,12 @@ const STRONG_CUE_WORDS = new Set(
   father brother sister friend colleague partner`.split(/\s+/),
 );
 const LOWER_CUE_RE =
-  /(?<cue>\bmy name is|\bname is|\bcall me|\bcalls me|\bnamed|\bi'm|\bi am|\bthis is|\bdear|\bhi|\bhello|\bsays|\bsaid|\buser:|\bname:|\bstarring|\bby|\bmrs?\.|\bms\.|\bdr\.|\bmrs?|\bms|\bdr|\badd|\bwith|\bto|\band|\bof)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/dgu;
+  /(?<cue>\bmy name is|\bname is|\bcall me|\bcalls me|\bnamed (?:him|her)|\bnamed|\bi'm|\bi am|\bthis is|\bdear|\bhi|\bhello|\bsays|\bsaid|\buser:|\bname:|\bstarring|\bby|\bmrs?\.|\bms\.|\bdr\.|\bmrs?|\bms|\bdr|\badd|\bwith|\bto|\band|\bof)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/dgu;
 const ORG_TOKENS = new Set(
   `ltd inc llc corp plc gmbh tv weekly times news records studio studios services solutions systems technologies
   technology group partners associates holdings foundation institute university bank hotel census score labs software
-  consulting media network networks capital ventures industries international global`.split(/\s+/),
+  consulting media network networks capital ventures industries international global corporation agency app apps
+  nation energy bio biosciences pharma therapeutics motors airlines movers logistics maintenance insurance ratings`.split(/\s+/),
 );
 
 function cueStrength(before: string): 0 | 1 | 2 {
@@ -172,7 +173,9 @@ export function findPersons(text: string): Candidate[] {
     let toks = m[0].indexOf(' ') < 0 && m[0].indexOf('\t') < 0 ? [m[0]] : m[0].split(/[ \t]+/);
     let start = m.index;
     // Drop leading stop words ("The Peter Pham version", "Dear John") from the span.
+    let afterHonorific = false;
     while (toks.length && NOT_NAMES.has(low(toks[0]))) {
+      afterHonorific = HONORIFICS.has(low(toks[0])) && toks.length > 1;
       start += toks[0].length;
       while (text[start] === ' ' || text[start] === '\t') start++;
       toks = toks.slice(1);
@@ -192,6 +195,7 @@ export function findPersons(text: string): Candidate[] {
     for (let k = 0; k < lows.length; k++) {
       const l = lows[k];
       if (PARTICLES.test(toks[k])) continue;
+      if (afterHonorific && NOT_NAMES.has(l) && k === 0) continue; // "Mr. Young"
       if (NOT_NAMES.has(l) || PLACES.has(l) || ORG_TOKENS.has(l)) {
         if (k < 2 || ORG_TOKENS.has(l) || PLACES.has(l)) return;
         toks = toks.slice(0, k);

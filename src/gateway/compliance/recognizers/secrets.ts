@@ -196,7 +196,10 @@ const VALUE_RE = /[^\s"'`<>,;)\]}&]{0,512}/y;
 const PASSWORD_KEY = /^(?:passworsd|pass(?:word|wd|phrase|code)?|pa?s{0,2}w(?:o?r)?d|pw|identified.*)$/i;
 
 function findKeyValues(text: string, out: Candidate[]): void {
+  let lastValueEnd = -1;
   eachMatch(KEY_RE, text, (m) => {
+    // A keyword inside the value just found ("password=password=…") starts nothing new.
+    if (m.index < lastValueEnd) return;
     const kw = m[0];
     let i = m.index + kw.length;
     // The keyword must end an identifier part: the next char is not a lowercase letter (so "keyboard",
@@ -282,6 +285,7 @@ function findKeyValues(text: string, out: Candidate[]): void {
       if (quote && /^[a-z]+(?: [a-z]+){2,}$/i.test(value)) return; // a phrase, e.g. a UI label
       score = 0.85;
       out.push({ type: 'PASSWORD', start: s, end: e, score, recognizer: 'secret:password_assignment', contextApplied: true });
+      lastValueEnd = e;
       return;
     }
     // Generic key names (key, api, token, secret…): the value must look random.
@@ -295,6 +299,7 @@ function findKeyValues(text: string, out: Candidate[]): void {
     if (classes < 2 || ent < (generic ? 3.0 : 2.5)) return;
     score = generic ? 0.7 : 0.85;
     out.push({ type: 'API_KEY', start: s, end: e, score, recognizer: `secret:${keyLower.replace(/[^a-z]/g, '_')}_assignment`, contextApplied: true });
+    lastValueEnd = e;
   });
 }
 
@@ -342,11 +347,13 @@ function findCliPasswords(text: string, out: Candidate[]): void {
   }
 }
 
-const ALL_HINTS = [...new Set(VENDORS.flatMap((p) => p.hints ?? []))];
+// Single-character hints ('.', '-', '|') would match everywhere: they are checked with includes().
+const ALL_HINTS = [...new Set(VENDORS.flatMap((p) => p.hints ?? []))].filter((h) => h.length > 1);
+const SHORT_HINTS = [...new Set(VENDORS.flatMap((p) => p.hints ?? []))].filter((h) => h.length === 1);
 
 /** One regex over every vendor hint literal: which hints occur is found in a single pass. */
 const HINT_RE = new RegExp(
-  [...new Set(VENDORS.flatMap((p) => p.hints ?? []))].sort((a, b) => b.length - a.length).map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+  [...ALL_HINTS].sort((a, b) => b.length - a.length).map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
   'g',
 );
 
@@ -357,6 +364,7 @@ function presentHints(text: string): Set<string> {
   while ((m = HINT_RE.exec(text)) !== null) seen.add(m[0]);
   // A longer hint hides the shorter ones it starts with ("sk-ant-" vs "sk-"): add those back.
   for (const h of [...seen]) for (const k of ALL_HINTS) if (k.length < h.length && h.startsWith(k)) seen.add(k);
+  for (const h of SHORT_HINTS) if (text.includes(h)) seen.add(h);
   return seen;
 }
 

@@ -13,34 +13,41 @@ import type { Candidate } from './candidate.js';
 import { eachMatch } from './candidate.js';
 import { cardIssuer, ibanValid, ibanCountryLength, ssnValid } from '../validators.js';
 
+const EMAIL_AT_RE = /[A-Za-z0-9_.%+\-]@[A-Za-z0-9]/g;
 const EMAIL_LOCAL_CHAR = /[A-Za-z0-9._%+\-]/;
 const EMAIL_DOMAIN_RE = /(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{1,59})(?![A-Za-z0-9\-])/y;
+
+function alnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
 /** Emails are found from each "@": the local part is walked back (max 64), the domain matched sticky. */
 export function findEmails(text: string): Candidate[] {
   const out: Candidate[] = [];
-  let at = text.indexOf('@');
+  if (text.indexOf('@') < 0) return out;
   let minStart = 0;
-  while (at >= 0) {
+  // The regex engine finds "x@y" pairs natively (a run of "@" is skipped without a call per character).
+  EMAIL_AT_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = EMAIL_AT_RE.exec(text)) !== null) {
+    const at = m.index + 1;
+    EMAIL_AT_RE.lastIndex = at + 1;
     let s = at;
     while (s > minStart && at - s < 64 && EMAIL_LOCAL_CHAR.test(text[s - 1])) s--;
     // Local part must start with an alphanumeric and not be cut from a longer run.
-    while (s < at && !/[A-Za-z0-9]/.test(text[s])) s++;
+    while (s < at && !alnum(text.charCodeAt(s))) s++;
     const cut = s > 0 && EMAIL_LOCAL_CHAR.test(text[s - 1]) && s > minStart;
-    if (s < at && !cut) {
-      EMAIL_DOMAIN_RE.lastIndex = at + 1;
-      const d = EMAIL_DOMAIN_RE.exec(text);
-      if (d) {
-        const end = at + 1 + d[0].length;
-        const v = text.slice(s, end);
-        // "user@2x.png" style asset names are not emails.
-        if (!/\.(png|jpe?g|gif|svg|webp)$/i.test(v)) {
-          out.push({ type: 'EMAIL', start: s, end, score: 0.9, recognizer: 'email' });
-          minStart = end;
-        }
-      }
-    }
-    at = text.indexOf('@', at + 1);
+    if (s >= at || cut) continue;
+    EMAIL_DOMAIN_RE.lastIndex = at + 1;
+    const d = EMAIL_DOMAIN_RE.exec(text);
+    if (!d) continue;
+    const end = at + 1 + d[0].length;
+    const v = text.slice(s, end);
+    // "user@2x.png" style asset names are not emails.
+    if (/\.(png|jpe?g|gif|svg|webp)$/i.test(v)) continue;
+    out.push({ type: 'EMAIL', start: s, end, score: 0.9, recognizer: 'email' });
+    minStart = end;
+    EMAIL_AT_RE.lastIndex = end;
   }
   return out;
 }
@@ -82,6 +89,13 @@ export function findPhones(text: string): Candidate[] {
   eachMatch(PHONE_RE, text, (m) => {
     const raw = m[0];
     const start = m.index;
+    // Count digits without a regex first: most candidates in number-heavy text are too short.
+    let nd = 0;
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c >= 48 && c <= 57) nd++;
+    }
+    if (nd < 7) return;
     const digits = raw.replace(/\D/g, '');
     const core = raw.replace(/[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$/, '');
     const coreDigits = core.replace(/\D/g, '');
