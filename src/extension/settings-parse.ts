@@ -3,6 +3,7 @@
  * settings with defaults, reporting every bad value instead of throwing (a bad setting never breaks
  * activation). Pure (no `vscode`), unit-tested; settings.ts feeds it from `workspace.getConfiguration`.
  */
+import { DEFAULT_CONFIG } from '../gateway/config.js';
 
 export type StorePrompts = 'none' | 'redacted' | 'full';
 
@@ -78,7 +79,7 @@ export function parseSettings(get: (key: string) => unknown): SmartflowSettings 
     cache: {
       enabled: pick('cache.enabled', true, isBool),
       semantic: pick('cache.semantic', true, isBool),
-      similarityThreshold: pick('cache.similarityThreshold', 0.9, numIn(0.5, 1)),
+      similarityThreshold: pick('cache.similarityThreshold', DEFAULT_CONFIG.cache.similarityThreshold, numIn(0.5, 1)),
       ttlSeconds: pick('cache.ttlSeconds', 604800, intIn(0, 10 * 365 * 86400)),
     },
     compliance: { enabled: pick('compliance.enabled', true, isBool), policy: pick('compliance.policy', 'enterprise_standard', (v) => typeof v === 'string' && /^[\w.-]{1,64}$/.test(v)) },

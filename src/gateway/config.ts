@@ -101,7 +101,7 @@ export const DEFAULT_CONFIG: Omit<GatewayConfig, 'dataDir'> = {
   cache: {
     enabled: true,
     semantic: true,
-    similarityThreshold: 0.9,
+    similarityThreshold: 0.8,
     ttlSeconds: 7 * 24 * 3600,
     maxEntries: 100_000,
     maxBytes: 256 * 1024 * 1024,

@@ -264,7 +264,11 @@ export interface ComplianceSummary {
   action: 'allow' | 'redact' | 'block' | 'log';
   /** Count of redacted findings by type, e.g. { EMAIL: 2, API_KEY: 1 }. */
   redactedByType: Record<string, number>;
-  violations: Array<{ type: string; start: number; end: number; confidence: number; recognizer: string; masked: string }>;
+  /**
+   * `source` says which text the offsets point into: the prompt (joined message texts) or the reply.
+   * Set by the pipeline when it merges response findings; absent means the prompt.
+   */
+  violations: Array<{ type: string; start: number; end: number; confidence: number; recognizer: string; masked: string; source?: 'prompt' | 'response' }>;
   riskScore?: number;
   policy?: string;
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSettings } from '../../src/extension/settings-parse.js';
 import { gatewayConfigFor } from '../../src/extension/gateway-config.js';
-import { resolveConfig } from '../../src/gateway/config.js';
+import { DEFAULT_CONFIG, resolveConfig } from '../../src/gateway/config.js';
 
 const from = (o: Record<string, unknown>) => (k: string) => o[k];
 
@@ -36,7 +36,7 @@ test('bad values are replaced by defaults and reported, good ones kept', () => {
   assert.equal(s.mode, 'direct');
   assert.equal(s.gatewayUrl, '');
   assert.equal(s.defaultModel, 'gpt-4o-mini');
-  assert.equal(s.cache.similarityThreshold, 0.9);
+  assert.equal(s.cache.similarityThreshold, DEFAULT_CONFIG.cache.similarityThreshold);
   assert.equal(s.cache.ttlSeconds, 604800);
   assert.equal(s.cache.enabled, true);
   assert.equal(s.localEndpoint.port, 7775);

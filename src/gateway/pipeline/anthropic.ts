@@ -8,7 +8,8 @@ import { GatewayError } from '../errors.js';
 import type { AnthropicMessagesRequest, ChatMessage, ChatRequest, ContentPart, Gateway, PromptDecision, RequestContext, ResultMeta, Usage } from '../types.js';
 import { createEventSplitter } from '../providers/sse.js';
 import { baseMeta, finish, readJson, sendWithRetries, type Pipe } from './core.js';
-import { estimateUsage, normUsage, toGatewayError } from './chat.js';
+import { blockedMeta, estimateUsage, mergeFindings, normUsage, toGatewayError } from './chat.js';
+import { AnthropicStreamScanner, scanAnthropicJson } from './anthropic-scan.js';
 import { validateAnthropic } from './validate.js';
 import { auditPrompt, auditResponse } from './text.js';
 
@@ -81,6 +82,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
       decision = await p.compliance.scanPrompt(view, ctx);
       meta.compliance = decision.summary;
       if (decision.action === 'block') {
+        blockedMeta(p, meta, body.model, decision.summary);
         throw new GatewayError('compliance_blocked', decision.explanation ?? 'The prompt was blocked by the compliance policy because it contains sensitive data. Remove it and try again.', {
           details: { compliance: decision.summary, explanation: decision.explanation ?? null },
         });
@@ -92,11 +94,22 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
     meta.attempts = r.attempts;
     waited = r.waitedMs;
     const mode = p.config.audit.storePrompts;
+    // Same rule as chat: replies are scanned per policy, and reversible placeholders are restored.
+    const restore = decision?.restore;
+    const scanReplies = !!p.compliance && p.config.compliance.enabled && (p.config.compliance.scanResponses || !!restore);
+    const newScanner = () => p.compliance!.responseScanner(ctx, restore);
 
     if (!streaming) {
       const tb = p.clock.now();
-      const json = await readJson(r.res, adapter);
+      let json = await readJson(r.res, adapter);
       waited += p.clock.now() - tb;
+      let shown: string | null = null;
+      if (scanReplies) {
+        const sc = scanAnthropicJson(json, newScanner);
+        json = sc.body;
+        shown = sc.text;
+        meta.compliance = mergeFindings(meta.compliance, sc.findings);
+      }
       let text = '';
       try {
         const parsed = adapter.parseChat(json, t.model);
@@ -111,7 +124,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
       p.router.succeeded(t.provider);
       meta.latencyMs = p.clock.now() - ctx.startedAt;
       meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
-      finish(p, { op: 'anthropic_messages', ctx, meta, streamed: false, promptText: auditPrompt(mode, view, decision, p.compliance), responseText: auditResponse(mode, text || null, p.compliance) });
+      finish(p, { op: 'anthropic_messages', ctx, meta, streamed: false, promptText: auditPrompt(mode, view, decision, p.compliance), responseText: auditResponse(mode, (shown ?? text) || null, p.compliance) });
       p.metrics.end();
       return { status: r.res.status, body: json, meta };
     }
@@ -131,6 +144,8 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
     const res = r.res;
     const v = view;
     const dec = decision;
+    const rewriter = scanReplies ? new AnthropicStreamScanner(newScanner) : null;
+    const enc = new TextEncoder();
     async function* gen(): AsyncGenerator<Uint8Array> {
       let ok = false;
       let failure: GatewayError | undefined;
@@ -140,19 +155,31 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
         try {
           for await (const bytes of res.body) {
             const t0 = p.clock.now();
-            // Parse on the side for usage and the end marker; the bytes go out untouched.
-            for (const ev of splitter.push(bytes)) for (const ch of parser.push(ev)) for (const c of ch.choices) if (typeof c.delta.content === 'string') text += c.delta.content;
+            let out = '';
+            // Parse on the side for usage and the end marker; without reply scanning the bytes go out
+            // untouched, with it each event is rewritten through the block's scanner.
+            for (const ev of splitter.push(bytes)) {
+              for (const ch of parser.push(ev)) for (const c of ch.choices) if (typeof c.delta.content === 'string') text += c.delta.content;
+              if (rewriter) out += rewriter.push(ev);
+            }
             procMs += p.clock.now() - t0;
-            yield bytes;
+            if (!rewriter) yield bytes;
+            else if (out) yield enc.encode(out);
           }
-          for (const ev of splitter.end()) parser.push(ev);
+          let tail = '';
+          for (const ev of splitter.end()) {
+            parser.push(ev);
+            if (rewriter) tail += rewriter.push(ev);
+          }
           parser.end();
+          if (rewriter) tail += rewriter.end();
+          if (tail) yield enc.encode(tail);
           ok = true;
         } catch (e) {
           failure = toGatewayError(e);
           if (failure.code !== 'aborted') {
             const err = { type: 'error', error: { type: failure.code === 'upstream_timeout' ? 'timeout_error' : 'api_error', message: failure.message } };
-            yield new TextEncoder().encode(`event: error\ndata: ${JSON.stringify(err)}\n\n`);
+            yield enc.encode(`event: error\ndata: ${JSON.stringify(err)}\n\n`);
           }
         }
       } finally {
@@ -161,10 +188,11 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
         meta.costUsd = p.cost(t.provider, t.model, meta.usage);
         meta.latencyMs = p.clock.now() - ctx.startedAt;
         meta.gatewayMs = prepMs + procMs;
+        if (rewriter) meta.compliance = mergeFindings(meta.compliance, rewriter.findings());
         const err = ok ? undefined : (failure ?? new GatewayError('aborted', 'The client disconnected before the stream finished.', { provider: t.provider }));
         if (ok) p.health.success(t.provider, meta.latencyMs);
         else if (err && err.code !== 'aborted') p.health.failure(t.provider);
-        finish(p, { op: 'anthropic_messages', ctx, meta, streamed: true, error: err, promptText: auditPrompt(mode, v, dec, p.compliance), responseText: auditResponse(mode, text || null, p.compliance) });
+        finish(p, { op: 'anthropic_messages', ctx, meta, streamed: true, error: err, promptText: auditPrompt(mode, v, dec, p.compliance), responseText: auditResponse(mode, (rewriter ? rewriter.shown : text) || null, p.compliance) });
         if (err) rejectMeta(err);
         else resolveMeta(meta);
         p.metrics.end();

@@ -30,6 +30,7 @@ export async function prepareChat(p: Pipe, req: ChatRequest, ctx: RequestContext
     decision = await p.compliance.scanPrompt(req, ctx);
     meta.compliance = decision.summary;
     if (decision.action === 'block') {
+      blockedMeta(p, meta, req.model, decision.summary);
       throw new GatewayError(
         'compliance_blocked',
         decision.explanation ?? 'The prompt was blocked by the compliance policy because it contains sensitive data. Remove it and try again.',
@@ -81,10 +82,42 @@ export function estimateUsage(req: ChatRequest, completion: string): Usage {
   return { prompt_tokens: prompt, completion_tokens: comp, total_tokens: prompt + comp };
 }
 
+/**
+ * Adds reply findings to the prompt's summary. Every violation says which text its offsets point into
+ * (`source`); a finding already present (same source, type and span) is not added twice.
+ */
 export function mergeFindings(summary: ComplianceSummary | undefined, findings: ComplianceSummary['violations']): ComplianceSummary | undefined {
   if (!findings.length) return summary;
   const base: ComplianceSummary = summary ?? { status: 'compliant', action: 'allow', redactedByType: {}, violations: [] };
-  return { ...base, status: 'violated', violations: [...base.violations, ...findings.map((f) => ({ ...f, recognizer: f.recognizer || 'response' }))] };
+  const violations = base.violations.map((v) => (v.source ? v : { ...v, source: 'prompt' as const }));
+  const seen = new Set(violations.map(violationKey));
+  for (const f of findings) {
+    const v = { ...f, recognizer: f.recognizer || 'response', source: 'response' as const };
+    const k = violationKey(v);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    violations.push(v);
+  }
+  return { ...base, status: 'violated', violations };
+}
+
+function violationKey(v: ComplianceSummary['violations'][number]): string {
+  return `${v.source ?? 'prompt'}:${v.type}:${v.start}:${v.end}`;
+}
+
+/**
+ * Audit fields for a request the compliance policy blocked: the provider the model would have gone to
+ * (when it resolves) and why nothing was sent.
+ */
+export function blockedMeta(p: Pipe, meta: ResultMeta, model: string, summary: ComplianceSummary): void {
+  if (!meta.provider) {
+    try {
+      meta.provider = p.router.plan(model).targets[0].provider;
+    } catch {
+      /* the model does not resolve: the block is still the answer */
+    }
+  }
+  meta.routingReason = `compliance_blocked:${summary.policy ?? 'policy'}`;
 }
 
 /** Applies response-side compliance (scan + restore of reversible placeholders) to a full response. */

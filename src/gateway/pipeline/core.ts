@@ -6,7 +6,7 @@
  */
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { GatewayConfig } from '../config.js';
-import type { Usage, AuditRecord, AuditSink, CacheLayer, Clock, ComplianceLayer, Logger, ProviderSettings, RequestContext, ResultMeta } from '../types.js';
+import type { Usage, AuditRecord, AuditSink, CacheLayer, Clock, ComplianceLayer, ComplianceSummary, Logger, ProviderSettings, RequestContext, ResultMeta } from '../types.js';
 import type { ProviderAdapter, UpstreamRequest } from '../providers/types.js';
 import type { Upstream, UpstreamResponse } from '../upstream/client.js';
 import { isRetryableError, parseRetryAfter, retryDelay } from '../upstream/retry.js';
@@ -200,8 +200,8 @@ export function finish(p: Pipe, f: Finish): void {
       routing_strategy: m.routingStrategy || null,
       routing_reason: m.routingReason || null,
       compliance_status: c ? c.status : null,
-      compliance_violations: c && c.violations.length ? JSON.stringify(c.violations) : null,
-      compliance: c ? (c as unknown as Record<string, unknown>) : null,
+      compliance_violations: c && c.violations.length ? JSON.stringify(tagged(c.violations)) : null,
+      compliance: c ? ({ ...c, violations: tagged(c.violations) } as unknown as Record<string, unknown>) : null,
       metacache: {
         hit: m.cached,
         query: m.cached ? (f.cacheQuery ?? null) : null,
@@ -226,6 +226,11 @@ export function finish(p: Pipe, f: Finish): void {
   } catch (e) {
     p.logger.warn('audit record failed', { error: (e as Error).message });
   }
+}
+
+/** Violations with their `source` set (the compliance layer's own summaries describe the prompt). */
+function tagged(vs: ComplianceSummary['violations']): ComplianceSummary['violations'] {
+  return vs.every((v) => v.source) ? vs : vs.map((v) => (v.source ? v : { ...v, source: 'prompt' as const }));
 }
 
 /**

@@ -29,7 +29,7 @@ export function responseText(res: ChatResponse): string {
 
 /**
  * prompt_text for the audit log per config.audit.storePrompts (redacted needs the compliance layer).
- * Redacted mode runs the log redaction over the whole prompt — the same rule as response_text — so
+ * Redacted mode runs the log redaction over each message's text — the same rule as response_text — so
  * values the policy only logs (emails, phone numbers) are not kept in the log either; the decision's
  * own redacted text is the fallback.
  */
@@ -38,7 +38,9 @@ export function auditPrompt(mode: StorePromptMode, req: ChatRequest | null, deci
   if (mode === 'full') return promptText(req);
   if (compliance) {
     try {
-      return compliance.redactText(promptText(req));
+      // Each message is redacted on its own, before its role label is added: "user: Explain…" would
+      // make the label's neighbour look like a capitalised name to the person recognizer.
+      return req.messages.map((m) => `${m.role}: ${compliance.redactText(messageText(m))}`).join('\n');
     } catch {
       /* fall back to the decision's text */
     }

@@ -123,8 +123,37 @@ function cueStrength(before: string): 0 | 1 | 2 {
   return 0;
 }
 
-const NAME_LIST_RE = /(?<![\p{L}\p{N}])\p{L}[\p{L}'’\-]{1,24}(?:,[ \t]+\p{L}[\p{L}'’\-]{1,24}){0,8},?[ \t]+and[ \t]+\p{L}[\p{L}'’\-]{1,24}(?![\p{L}\p{N}])/gu;
-const ITEM_RE = /\p{L}[\p{L}'’\-]{1,24}/gu;
+const AND_RE = /,?[ \t]+and[ \t]+/g;
+const LETTER = /[\p{L}'’\-]/u;
+
+function isNameChar(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  if ((k >= 65 && k <= 90) || (k >= 97 && k <= 122)) return true;
+  if (k < 128) return k === 39 || k === 45;
+  return LETTER.test(c);
+}
+
+/**
+ * The single-word items of "A, B, C and D" around the " and " at [sepStart, sepEnd): walked by hand
+ * (at most 9 items of at most 25 characters), or null when the shape does not fit.
+ */
+function listItems(text: string, sepStart: number, sepEnd: number): Array<[number, number]> | null {
+  let e = sepEnd;
+  while (e < text.length && e - sepEnd < 25 && isNameChar(text[e])) e++;
+  if (e - sepEnd < 2 || isNameChar(text[e]) || /[0-9]/.test(text[e] ?? '')) return null;
+  const items: Array<[number, number]> = [[sepEnd, e]];
+  let pos = sepStart;
+  for (let k = 0; k < 9; k++) {
+    let s = pos;
+    while (s > 0 && pos - s < 25 && isNameChar(text[s - 1])) s--;
+    if (pos - s < 2 || isNameChar(text[s - 1]) || /[0-9]/.test(text[s - 1] ?? '')) break;
+    items.unshift([s, pos]);
+    if (s >= 2 && text[s - 2] === ',' && (text[s - 1] === ' ' || text[s - 1] === '\t')) pos = s - 2;
+    else break;
+  }
+  return items.length >= 2 ? items : null;
+}
 
 const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'lady', 'lord', 'rev', 'fr', 'sr', 'jr', 'capt', 'col', 'gen', 'sgt', 'hon']);
 
@@ -247,12 +276,11 @@ export function findPersons(text: string): Candidate[] {
     out.push({ type: 'PERSON', start, end, score: Math.min(0.95, score), recognizer: 'person', contextApplied: true });
   });
   // Lists of names: "Kovalev, Lee and Phillips", "natalina, thomas, crystal and omar".
-  eachMatch(NAME_LIST_RE, text, (m) => {
-    const items: Array<[number, number]> = [];
-    ITEM_RE.lastIndex = 0;
-    let im: RegExpExecArray | null;
-    while ((im = ITEM_RE.exec(m[0])) !== null) if (im[0] !== 'and') items.push([m.index + im.index, m.index + im.index + im[0].length]);
-    if (items.length < 2) return;
+  // Anchored on " and " (cheap to find); the items before it are walked back by hand.
+  eachMatch(AND_RE, text, (m) => {
+    const items = listItems(text, m.index, m.index + m[0].length);
+    if (!items || items.length < 2) return;
+    const listEnd = items[items.length - 1][1];
     const words = items.map(([a, b]) => text.slice(a, b));
     const caps = words.map((w) => w[0] !== w[0].toLowerCase());
     if (!caps.every((c) => c === caps[0])) return;
@@ -263,7 +291,7 @@ export function findPersons(text: string): Candidate[] {
     if (known === 0 || known * 2 < items.length || stop * 3 > items.length) return;
     if (items.length === 2 && (!caps[0] || known < 2)) return;
     // "…, Mitchell and Williams office" / "Davis, Reynolds and Williamson is the…": firm names.
-    if (ORG_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16)) || /^[ \t]+(?:office|firm|llp|law)\b/i.test(text.slice(m.index + m[0].length, m.index + m[0].length + 10))) return;
+    if (ORG_AFTER.test(text.slice(listEnd, listEnd + 16)) || /^[ \t]+(?:office|firm|llp|law)\b/i.test(text.slice(listEnd, listEnd + 10))) return;
     items.forEach(([a, b], k) => {
       if (!NOT_NAMES.has(lows[k])) out.push({ type: 'PERSON', start: a, end: b, score: items.length >= 3 ? 0.65 : 0.55, recognizer: 'person', contextApplied: true });
     });

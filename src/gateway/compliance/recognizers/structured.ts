@@ -144,6 +144,10 @@ export function findCards(text: string): Candidate[] {
   const out: Candidate[] = [];
   eachMatch(CARD_RE, text, (m) => {
     const raw = m[0];
+    // Separated card numbers are written in groups of 4 (Amex/Diners 4-6-5 / 4-6-4): a first group
+    // shorter than 4 ("1 2 1 2 …", "12-34-…") is not a card.
+    const sp = raw.search(/[ \-]/);
+    if (sp >= 0 && sp < 4) return;
     const digits = raw.replace(/\D/g, '');
     // Separators, if any, must be consistent (all spaces or all dashes).
     if (/ /.test(raw) && /-/.test(raw)) return;
