@@ -275,16 +275,21 @@ async function bigDatabase(dir: string, rows: number): Promise<Record<string, un
   await store.getLogs({ limit: 50, offset: 100_000 });
   const offsetDeepMs = performance.now() - tDeep;
 
-  const an: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    await store.getAnalytics({ start: new Date(now - 30 * DAY).toISOString(), end: new Date(now).toISOString() });
-    an.push(performance.now() - t);
-  }
-  an.sort((a, b) => a - b);
-  const t90 = performance.now();
-  await store.getAnalytics({ start: new Date(now - 90 * DAY).toISOString(), end: new Date(now).toISOString() });
-  const an90 = performance.now() - t90;
+  // Analytics the way the reference client asks (whole days: start_date / end_date), and with date-times
+  // (partial days at both ends come from the log rows).
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const timeAnalytics = async (q: { start: string; end: string }) => {
+    const ts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      await store.getAnalytics(q);
+      ts.push(performance.now() - t);
+    }
+    return ts.sort((a, b) => a - b)[1];
+  };
+  const an30 = await timeAnalytics({ start: day(now - 29 * DAY), end: day(now) });
+  const an30iso = await timeAnalytics({ start: new Date(now - 30 * DAY).toISOString(), end: new Date(now).toISOString() });
+  const an90 = await timeAnalytics({ start: day(now - 90 * DAY), end: day(now) });
 
   // Export 100k rows (CSV), counting bytes only.
   const te = performance.now();
@@ -343,7 +348,8 @@ async function bigDatabase(dir: string, rows: number): Promise<Record<string, un
     get_logs_worst_p95_ms: r3(worstP95),
     get_logs_text_absent_30d_ms: r3(rareTextMs),
     get_logs_offset_100k_ms: r3(offsetDeepMs),
-    analytics_30d_ms: { min: r3(an[0]), median: r3(an[1]), max: r3(an[2]) },
+    analytics_30d_ms: r3(an30),
+    analytics_30d_datetimes_ms: r3(an30iso),
     analytics_90d_ms: r3(an90),
     export_csv_rows_per_s: Math.round(exported / exportSecs),
     export_csv_mb: r3(bytes / 1e6),
@@ -378,8 +384,9 @@ export async function run(): Promise<Record<string, unknown>> {
       'rollup backfill (migration v4) s': big.rollup_backfill_s,
       'text index backfill (migration v5) s': big.fts_backfill_s,
       'getLogs offset=100000 ms': big.get_logs_offset_100k_ms,
-      'analytics 30 days median ms (target <= 500)': (big.analytics_30d_ms as { median: number }).median,
-      'analytics 90 days ms': big.analytics_90d_ms,
+      'analytics 30 days (dates) median ms (target <= 500)': big.analytics_30d_ms,
+      'analytics 30 days (date-times) median ms': big.analytics_30d_datetimes_ms,
+      'analytics 90 days (dates) median ms': big.analytics_90d_ms,
       'export CSV rows/s': big.export_csv_rows_per_s,
       'retention: rows deleted': big.retention_deleted,
       'retention: seconds': big.retention_s,

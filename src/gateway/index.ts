@@ -7,6 +7,7 @@
  *   const gw = createGateway({ config: resolveConfig({ dataDir }), env: process.env, clock: systemClock(), logger: silentLogger });
  *   const { response, meta } = await gw.chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, gw.context());
  */
+import { performance } from 'node:perf_hooks';
 import type { GatewayConfig } from './config.js';
 import type { AuditSink, CacheLayer, Clock, ComplianceLayer, Gateway, Logger, ProviderSettings, RequestContext, ProviderStatus } from './types.js';
 import type { ProviderAdapter } from './providers/types.js';
@@ -40,6 +41,12 @@ export interface GatewayDeps {
   newId?: () => string;
   /** Jitter source for retry backoff (tests pass a fixed one). */
   random?: () => number;
+  /**
+   * Cumulative event-loop idle ms (default: `performance.eventLoopUtilization().idle`), used so the
+   * gateway's added time does not count loop work done while a request waits on its upstream; null
+   * counts the whole wait as upstream time (e.g. with a fake clock).
+   */
+  loopIdle?: (() => number) | null;
 }
 
 /** The gateway plus what its hosts need around it. */
@@ -84,6 +91,7 @@ export function createGateway(deps: GatewayDeps): GatewayInstance {
     settings,
     adapter: (id) => requireAdapter(id),
     random: deps.random ?? Math.random,
+    loopIdle: deps.loopIdle === undefined ? () => performance.eventLoopUtilization().idle : deps.loopIdle,
     cost: (provider, model, usage) => {
       try {
         return costUsd(provider, model, usage);

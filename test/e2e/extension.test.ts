@@ -70,6 +70,35 @@ async function waitForCount(loc: Locator, ok: (n: number) => boolean, what: stri
   }
 }
 
+/** Clicks Export (CSV or JSON Lines), accepts the save dialog's suggested file and returns its content. */
+async function exportLogs(vsc: VsCode, logs: Frame, format: 'csv' | 'jsonl'): Promise<string> {
+  await logs.locator(`[data-testid="logs-export-${format}"]`).click();
+  const q = vsc.quickInput();
+  await q.input.waitFor();
+  // The dialog fills in the folder first and the suggested name a moment later.
+  const re = new RegExp(`smartflow-logs-\\d{4}-\\d{2}-\\d{2}\\.${format}$`);
+  const suggested = await poll(async () => {
+    const v = await q.input.inputValue();
+    return re.test(v) ? v : undefined;
+  }, 15_000, `the save dialog to suggest smartflow-logs-<date>.${format}`).catch(async (e) => {
+    await vsc.page.keyboard.press('Escape');
+    throw e;
+  });
+  await q.input.press('Enter');
+  const file = join(vsc.dirs.workspace, suggested.split('/').pop()!);
+  // Complete when the panel says "Done." (the file is written as a stream; clicking Export replaced any
+  // earlier "Done." with "Exporting …").
+  await logs.locator('[data-testid="logs-status"]', { hasText: /^Done/ }).first().waitFor({ timeout: 30_000 });
+  return poll(async () => {
+    try {
+      const text = readFileSync(file, 'utf8');
+      return text.trim() ? text : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 30_000, `the ${format} export at ${file}`);
+}
+
 async function lastAssistant(chat: Frame) {
   return chat.locator('[data-testid="chat-turn"][data-role="assistant"]').last();
 }
@@ -317,27 +346,17 @@ describe('Smartflow in VS Code (code-server + chromium)', { skip, timeout: 600_0
       await logs.locator('[data-testid="logs-reset"]').click();
       const shown = await waitForCount(rows, (n) => n >= 2, 'rows back after reset');
 
-      // Export as CSV through VS Code's save dialog (the simple, in-workbench one in a browser): accept the
-      // suggested file in the workspace folder, then read it from disk.
-      await logs.locator('[data-testid="logs-export-csv"]').click();
-      const q = vsc.quickInput();
-      await q.input.waitFor();
-      const suggested = await q.input.inputValue();
-      assert.match(suggested, /smartflow-logs-\d{4}-\d{2}-\d{2}\.csv$/, `the dialog suggests a CSV file: ${suggested}`);
-      await q.input.press('Enter');
-      const file = join(vsc.dirs.workspace, suggested.split('/').pop()!);
-      const csv = await poll(async () => {
-        try {
-          const text = readFileSync(file, 'utf8');
-          return text.trim().split('\n').length >= shown + 1 ? text : undefined;
-        } catch {
-          return undefined;
-        }
-      }, 30_000, `the CSV export at ${file}`);
-      const [header, ...lines] = csv.trim().split('\n');
-      assert.match(header, /request_id/, `a CSV header: ${header}`);
-      assert.equal(lines.length, shown, 'one line per record');
-      assert.ok(lines.some((l) => l.includes('gpt-4o-mini')));
+      // Export through VS Code's save dialog (the simple, in-workbench one in a browser): accept the
+      // suggested file in the workspace folder, then read it from disk. JSON Lines: one record a line.
+      const jsonl = await exportLogs(vsc, logs, 'jsonl');
+      const records = jsonl.trim().split('\n').map((l) => JSON.parse(l) as { request_id?: string; model?: string });
+      assert.equal(records.length, shown, 'one JSON line per record shown');
+      assert.ok(records.every((r) => typeof r.request_id === 'string' && r.request_id.length > 0), 'each with its request id');
+      assert.ok(records.some((r) => r.model === 'gpt-4o-mini'));
+      // CSV: a header, and every record (fields with newlines are quoted, so count ids, not lines).
+      const csv = await exportLogs(vsc, logs, 'csv');
+      assert.match(csv.split('\n')[0], /request_id/, 'a CSV header');
+      for (const r of records) assert.ok(csv.includes(r.request_id!), `the CSV has ${r.request_id}`);
     });
   });
 

@@ -279,6 +279,10 @@ export class VsCode {
   static async start(opts: VsCodeOptions): Promise<VsCode> {
     const unavailable = e2eUnavailableReason();
     if (unavailable) throw new Error(unavailable);
+    // Screenshots and logs of an earlier run of this scenario would only confuse: start clean.
+    if (existsSync(RESULTS_DIR)) {
+      for (const n of readdirSync(RESULTS_DIR)) if (n.startsWith(`${opts.name}-`)) rmSync(join(RESULTS_DIR, n), { recursive: true, force: true });
+    }
     const vsix = vsixPath();
     const base = mkdtempSync(join(tmpdir(), `smartflow-e2e-${opts.name}-`));
     const dirs = {
@@ -372,12 +376,21 @@ export class VsCode {
     return this.page.locator('.activitybar .action-item .action-label[aria-label^="Smartflow"]').first();
   }
 
-  /** Opens the Smartflow container in the side bar (a no-op if it is already shown: a click would hide it). */
+  /**
+   * Opens the Smartflow container in the side bar. Idempotent: clicking the activity-bar item of the
+   * container already shown would hide it, so the state is checked before and after each click (the
+   * side bar may still be restoring itself right after a reload).
+   */
   async openSmartflowSidebar(): Promise<void> {
-    const title = this.page.locator('.sidebar .composite.title .title-label').filter({ hasText: /smartflow/i }).first();
-    if (await title.isVisible()) return;
-    await this.activityBarItem().click();
-    await title.waitFor();
+    const title = this.page.locator('.part.sidebar .composite.title .title-label').filter({ hasText: /smartflow/i }).first();
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (await title.isVisible()) return;
+      const shownSoon = await title.waitFor({ state: 'visible', timeout: attempt === 0 ? 1500 : 500 }).then(() => true, () => false);
+      if (shownSoon) return;
+      await this.activityBarItem().click();
+      if (await title.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) return;
+    }
+    throw new Error('the Smartflow side bar did not open (see the FAILED screenshot)');
   }
 
   /** Runs a command by its palette title (e.g. "Smartflow: Scan Selection for PII"). */

@@ -8,7 +8,7 @@
  */
 import type { SqlDb } from '../storage/sqlite.js';
 import { parseBound } from './query.js';
-import { DAY_MS, SAMPLE_SQL, UsageAgg, sampleOf, type DailyRow } from './rollup.js';
+import { DAY_MS, SAMPLE_SQL, UsageAgg, parseHist, sampleOf, type DailyRow } from './rollup.js';
 
 export interface AnalyticsQuery {
   /** ISO date (YYYY-MM-DD) or date-time; default: 30 days before `end`. */
@@ -75,10 +75,12 @@ class Buckets {
   }
 
   addRollup(r: DailyRow): void {
-    this.total.merge(r);
-    Buckets.at(this.day, Number(r.day)).merge(r);
-    Buckets.at(this.provider, r.provider).merge(r);
-    Buckets.at(this.model, r.model).merge(r);
+    // Parse the histogram once for the four aggregates it feeds.
+    const hist = parseHist(r.latency_hist);
+    this.total.merge(r, hist);
+    Buckets.at(this.day, Number(r.day)).merge(r, hist);
+    Buckets.at(this.provider, r.provider).merge(r, hist);
+    Buckets.at(this.model, r.model).merge(r, hist);
   }
 
   addRows(db: SqlDb, from: number, to: number): void {

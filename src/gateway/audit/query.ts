@@ -65,13 +65,18 @@ function likeArg(text: string): string {
 }
 
 /**
- * The FTS5 query that finds candidates for `text`: every word of it as a prefix ("cust inv" →
- * `"cust"* AND "inv"*`). Null when the text has no letters or digits (then only the LIKE scan can answer).
+ * The FTS5 query that finds candidates for `text`: whole words, the last one as a prefix
+ * ("customer inv" → `"customer" AND "inv"*`) — a prefix costs time in proportion to the rows it matches,
+ * a whole word does not. Text that starts or ends mid-word is therefore found only from a word start.
+ * Null when the text has no letters or digits (then only the LIKE scan can answer).
  */
 export function ftsQuery(text: string): string | null {
   const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   if (!words.length) return null;
-  return words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ');
+  // A word the text cuts off on the left (e.g. "voice" of "invoice") cannot be found by the index either
+  // way; one it cuts off on the right is the prefix. Only the last word can be cut off on the right.
+  const endsInWord = /[\p{L}\p{N}]$/u.test(text);
+  return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 && endsInWord ? '*' : ''}`).join(' AND ');
 }
 
 /** WHERE clause (without keyset) and its parameters; `needsText` when audit_text must be joined. */

@@ -14,8 +14,12 @@ export const DAY_MS = 86_400_000;
 const RATIO = 1.02;
 const LN_RATIO = Math.log(RATIO);
 
+/** Buckets up to 10^7 ms (2.8 h); anything longer counts in the last one. Dense arrays merge fast. */
+export const HIST_SIZE = 2 + Math.ceil(Math.log(1e7) / LN_RATIO);
+
 export function latencyBucket(ms: number): number {
-  return ms < 1 || !Number.isFinite(ms) ? 0 : 1 + Math.floor(Math.log(ms) / LN_RATIO);
+  if (!(ms >= 1)) return 0;
+  return Math.min(HIST_SIZE - 1, 1 + Math.floor(Math.log(ms) / LN_RATIO));
 }
 
 export function bucketValue(b: number): number {
@@ -49,7 +53,7 @@ export class UsageAgg {
   tokens_saved = 0;
   errors = 0;
   violations = 0;
-  readonly hist = new Map<number, number>();
+  readonly hist = new Float64Array(HIST_SIZE);
 
   add(s: UsageSample): void {
     this.requests++;
@@ -61,11 +65,10 @@ export class UsageAgg {
     this.tokens_saved += s.tokens_saved;
     if (!s.success) this.errors++;
     if (s.violated) this.violations++;
-    const b = latencyBucket(s.latency_ms);
-    this.hist.set(b, (this.hist.get(b) ?? 0) + 1);
+    this.hist[latencyBucket(s.latency_ms)]++;
   }
 
-  merge(o: UsageAgg | DailyRow): void {
+  merge(o: UsageAgg | DailyRow, parsedHist?: Float64Array): void {
     this.requests += Number(o.requests);
     this.tokens += Number(o.tokens);
     this.prompt_tokens += Number(o.prompt_tokens);
@@ -75,19 +78,19 @@ export class UsageAgg {
     this.tokens_saved += Number(o.tokens_saved);
     this.errors += Number(o.errors);
     this.violations += Number(o.violations);
-    const h = o instanceof UsageAgg ? o.hist : parseHist(o.latency_hist);
-    for (const [b, n] of h) this.hist.set(b, (this.hist.get(b) ?? 0) + n);
+    const h = o instanceof UsageAgg ? o.hist : (parsedHist ?? parseHist(o.latency_hist));
+    for (let b = 0; b < HIST_SIZE; b++) this.hist[b] += h[b];
   }
 
   /** Nearest-rank percentile (the sample at index ceil(p·n)−1), to the histogram's 1%. */
   percentile(p: number): number | null {
-    if (this.requests === 0 || this.hist.size === 0) return null;
     let n = 0;
-    for (const c of this.hist.values()) n += c;
+    for (let b = 0; b < HIST_SIZE; b++) n += this.hist[b];
+    if (n === 0) return null;
     const k = Math.max(0, Math.ceil((p / 100) * n) - 1);
     let cum = 0;
-    for (const b of [...this.hist.keys()].sort((x, y) => x - y)) {
-      cum += this.hist.get(b) ?? 0;
+    for (let b = 0; b < HIST_SIZE; b++) {
+      cum += this.hist[b];
       if (cum > k) return Math.round(bucketValue(b) * 10) / 10;
     }
     return null;
@@ -110,19 +113,23 @@ export interface DailyRow {
   latency_hist: string;
 }
 
-function parseHist(json: string): Map<number, number> {
-  const m = new Map<number, number>();
+/** Stored form: a sparse JSON object {bucket: count}; in memory a dense array. */
+export function parseHist(json: string): Float64Array {
+  const h = new Float64Array(HIST_SIZE);
   try {
-    for (const [k, v] of Object.entries(JSON.parse(json) as Record<string, number>)) m.set(Number(k), Number(v));
+    for (const [k, v] of Object.entries(JSON.parse(json) as Record<string, number>)) {
+      const b = Number(k);
+      if (b >= 0 && b < HIST_SIZE) h[b] += Number(v);
+    }
   } catch {
     /* a damaged histogram only loses percentiles for that row */
   }
-  return m;
+  return h;
 }
 
-function histJson(h: Map<number, number>): string {
+function histJson(h: Float64Array): string {
   const o: Record<string, number> = {};
-  for (const [k, v] of h) o[k] = v;
+  for (let b = 0; b < HIST_SIZE; b++) if (h[b]) o[b] = h[b];
   return JSON.stringify(o);
 }
 

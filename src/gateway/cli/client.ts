@@ -4,6 +4,8 @@
  * file problems shown as warnings on stderr.
  */
 import { SmartflowClient } from '../client/client.js';
+import { ConnectionError } from '../client/errors.js';
+import { effectivePort } from '../client/mode.js';
 import { UsageError } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -49,4 +51,28 @@ function sourceLabel(s: SmartflowClient['settings']['source']): string {
     default:
       return 'default: no gateway configured';
   }
+}
+
+const LOCAL_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
+
+/**
+ * What to tell the user when the gateway cannot be reached (null for other errors): what happened, the
+ * command that starts a gateway there (or what to check for a remote one), and how to use direct mode.
+ */
+export function gatewayDownHelp(c: SmartflowClient, e: unknown): string | null {
+  if (c.mode !== 'gateway' || !c.baseUrl || !(e instanceof ConnectionError)) return null;
+  const u = new URL(c.baseUrl);
+  const port = effectivePort(c.baseUrl);
+  const code = e.code ? ` (${e.code})` : '';
+  const from = `the URL comes from ${sourceLabel(c.settings.source)}`;
+  const lines: string[] = [];
+  if (LOCAL_HOST.test(u.hostname)) {
+    lines.push(`No Smartflow gateway is running at ${c.baseUrl}: nothing accepted the connection${code}; ${from}.`);
+    lines.push(`Start one in another terminal:   smartflow gateway${port === 7775 ? '' : ` --port ${port}`}${u.hostname === 'localhost' || u.hostname === '127.0.0.1' ? '' : ` --host ${u.hostname}`}`);
+  } else {
+    lines.push(`The Smartflow gateway at ${c.baseUrl} cannot be reached${code}; ${from}.`);
+    lines.push(`Check that it is running and reachable from this machine (VPN, firewall), or fix the URL: smartflow configure --gateway-url URL`);
+  }
+  lines.push(`Or work without a gateway (direct mode, provider keys from the environment): ${c.settings.source === 'env' ? 'unset SMARTFLOW_GATEWAY_URL' : c.settings.source === 'option' ? 'leave out --gateway-url' : 'smartflow configure --mode direct'}`);
+  return lines.join('\n') + '\n';
 }

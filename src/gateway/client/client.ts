@@ -18,7 +18,7 @@ import type { Backend, CallOptions } from './backend.js';
 import { chatbotQuery } from './chatbot.js';
 import { DirectModeError, SmartflowError } from './errors.js';
 import { HttpBackend } from './http-backend.js';
-import { resolveMode, sideUrl, type ResolvedMode } from './mode.js';
+import { resolveMode, surfaceUrls, type ResolvedMode } from './mode.js';
 import type {
   AIResponse,
   CacheStats,
@@ -64,6 +64,18 @@ export interface ClientSettings {
   hasApiKey: boolean;
 }
 
+/** The file's gateway settings with the `directConfig` option merged over them (objects merge, the rest replaces). */
+function mergeSections(file: Record<string, unknown>, code: SmartflowClientOptions['directConfig']): SmartflowClientOptions['directConfig'] {
+  if (!Object.keys(file).length) return code;
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
+    const out = { ...a };
+    for (const [k, v] of Object.entries(b)) if (v !== undefined) out[k] = isObj(out[k]) && isObj(v) ? merge(out[k] as Record<string, unknown>, v) : v;
+    return out;
+  };
+  return merge(file, (code ?? {}) as Record<string, unknown>) as SmartflowClientOptions['directConfig'];
+}
+
 const num = (v: unknown, d = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : d);
 
 export class SmartflowClient {
@@ -102,8 +114,9 @@ export class SmartflowClient {
     };
     if (this.resolved.mode === 'gateway' && this.resolved.baseUrl) {
       this.baseUrl = this.resolved.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
-      this.complianceUrl = sideUrl(this.baseUrl, this.resolved.compliancePort);
-      this.managementUrl = sideUrl(this.baseUrl, this.resolved.managementPort);
+      const side = surfaceUrls(this.baseUrl, this.resolved);
+      this.complianceUrl = side.complianceUrl;
+      this.managementUrl = side.managementUrl;
     }
   }
 
@@ -133,10 +146,12 @@ export class SmartflowClient {
     if (this.opts.embedded) return attachDirectBackend(this.opts.embedded, r.timeoutMs);
     return startDirectBackend({
       env: this.opts.env ?? process.env,
-      dataDir: this.opts.dataDir,
+      // Option, then SMARTFLOW_DATA_DIR (read in startDirectBackend), then the file's gateway.data_dir.
+      dataDir: this.opts.dataDir ?? ((this.opts.env ?? process.env).SMARTFLOW_DATA_DIR || r.gatewaySettings.dataDir),
       providerKeys: r.providerKeys,
       providerOverrides: r.providerOverrides,
-      config: this.opts.directConfig,
+      // directConfig (code) wins over the file's gateway: section, section by section.
+      config: mergeSections(r.gatewaySettings.config, this.opts.directConfig),
       timeoutMs: r.timeoutMs,
       nativeBinding: this.opts.nativeBinding,
       onWarning: this.opts.onWarning,

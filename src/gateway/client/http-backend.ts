@@ -1,9 +1,10 @@
 /**
  * Gateway mode: the client talks HTTP to a Smartflow gateway (ours, started with `smartflow gateway`, or
  * an enterprise one). /v1/* and /anthropic/* go to the main URL; the compliance and management APIs go
- * to the same host on their ports (7777 / 7778), as the reference does. Our gateway also serves those
- * APIs on its main port, so when a side port cannot be reached we fall back to the main URL once and
- * remember it. One undici Agent per client keeps connections alive.
+ * to the URLs the client chose (see surfaceUrls in mode.ts). Our gateway also serves those APIs on its
+ * main port, so when a side URL refuses the connection (nothing listens there) we fall back to the main
+ * URL and remember it. Only a refused connection: a side port that answers, whatever it answers, is
+ * never second-guessed. One undici Agent per client keeps connections alive.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -251,8 +252,8 @@ export class HttpBackend implements Backend {
     try {
       return await go(this.surfaceUrl[surface]);
     } catch (e) {
-      // Side port unreachable: our gateway serves every API on its main port as well.
-      if (surface !== 'main' && e instanceof ConnectionError && this.surfaceUrl[surface] !== this.baseUrl) {
+      // Nothing listens on the side port: our gateway serves every API on its main port as well.
+      if (surface !== 'main' && e instanceof ConnectionError && e.code === 'ECONNREFUSED' && this.surfaceUrl[surface] !== this.baseUrl) {
         const r = await go(this.baseUrl);
         this.surfaceUrl[surface] = this.baseUrl;
         return r;

@@ -19,6 +19,10 @@ export interface ResolvedMode {
   timeoutMs: number;
   managementPort: number;
   compliancePort: number;
+  /** Whether the user chose the side ports / URLs (options or config file) rather than the defaults. */
+  explicitSide: { compliance: boolean; management: boolean };
+  complianceUrl?: string;
+  managementUrl?: string;
   bridgePort: number;
   defaultModel: string;
   /** Provider keys for direct mode: options override the config file (the environment is read by the gateway). */
@@ -26,6 +30,11 @@ export interface ResolvedMode {
   /** Provider base URL / api version overrides from the config file. */
   providerOverrides: Record<string, { baseUrl?: string; apiVersion?: string; enabled?: boolean }>;
   configFile: ConfigFileRead;
+  /**
+   * Direct mode: the embedded gateway's settings from the file's `gateway:` section (partial
+   * GatewayConfig: compliance policy, cache, audit, routing …) and its data_dir.
+   */
+  gatewaySettings: { config: Record<string, unknown>; dataDir?: string };
   warnings: string[];
 }
 
@@ -35,7 +44,12 @@ export function resolveMode(opts: SmartflowClientOptions = {}): ResolvedMode {
   const warnings: string[] = [];
   if (configFile.error) warnings.push(`${configFile.error.message} (ignored; using the other settings)`);
   const file: SmartflowFileConfig = configFile.config ?? {};
+  const gw = configFile.gateway;
+  const { server: _server, dataDir: gwDataDir, ...gwConfig } = gw?.settings.config ?? {};
+  void _server; // host/port only matter to a listening gateway
 
+  // Bad gateway: values only matter to the embedded gateway; they keep their defaults (reported once here).
+  if (gw && !opts.embedded) for (const e of gw.errors) warnings.push(e.message);
   let mode: ClientMode = 'direct';
   let source: ResolvedMode['source'] = 'default';
   let baseUrl: string | undefined;
@@ -87,12 +101,50 @@ export function resolveMode(opts: SmartflowClientOptions = {}): ResolvedMode {
     timeoutMs: Math.round((opts.timeout ?? file.timeout ?? 30) * 1000),
     managementPort: opts.managementPort ?? file.management_port ?? 7778,
     compliancePort: opts.compliancePort ?? file.compliance_port ?? 7777,
+    explicitSide: {
+      compliance: opts.complianceUrl !== undefined || opts.compliancePort !== undefined || file.compliance_port !== undefined,
+      management: opts.managementUrl !== undefined || opts.managementPort !== undefined || file.management_port !== undefined,
+    },
+    complianceUrl: opts.complianceUrl,
+    managementUrl: opts.managementUrl,
     bridgePort: opts.bridgePort ?? file.bridge_port ?? 3500,
     defaultModel: opts.defaultModel ?? env.SMARTFLOW_DEFAULT_MODEL ?? file.default_model ?? 'gpt-4o',
     providerKeys,
     providerOverrides,
     configFile,
+    gatewaySettings: { config: gwConfig, dataDir: typeof gwDataDir === 'string' ? gwDataDir : undefined },
     warnings,
+  };
+}
+
+/** The port a URL connects to (its explicit port, else the scheme's default). */
+export function effectivePort(url: string): number {
+  const u = new URL(url);
+  return u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+}
+
+/** The reference's main port: only a gateway there is assumed to have its side APIs on 7777 / 7778. */
+export const REFERENCE_MAIN_PORT = 7775;
+
+/**
+ * Where the compliance and management APIs are, deterministically:
+ *   - an explicit URL (options) or port (options or config file) → that;
+ *   - the main URL on port 7775 → the same host on 7777 / 7778, as the reference does;
+ *   - any other main port (e.g. `smartflow gateway --port 0`) → the main URL itself, so a request never
+ *     lands on some other service that happens to listen on 7777 / 7778. Our gateway serves every API on
+ *     its main port too.
+ * In every case a side URL that refuses the connection (nothing listening) falls back to the main URL.
+ */
+export function surfaceUrls(baseUrl: string, r: Pick<ResolvedMode, 'compliancePort' | 'managementPort' | 'explicitSide' | 'complianceUrl' | 'managementUrl'>): { complianceUrl: string; managementUrl: string } {
+  const onReferencePort = effectivePort(baseUrl) === REFERENCE_MAIN_PORT;
+  const pick = (url: string | undefined, explicit: boolean, port: number): string => {
+    if (url) return url.replace(/\/+$/, '');
+    if (explicit || onReferencePort) return sideUrl(baseUrl, port);
+    return baseUrl;
+  };
+  return {
+    complianceUrl: pick(r.complianceUrl, r.explicitSide.compliance, r.compliancePort),
+    managementUrl: pick(r.managementUrl, r.explicitSide.management, r.managementPort),
   };
 }
 

@@ -19,8 +19,17 @@ export interface SmartflowClientOptions {
   apiKey?: string;
   /** Request timeout in seconds (default 30). */
   timeout?: number;
+  /**
+   * Side APIs. With the main URL on port 7775 they default to the same host on 7778 / 7777 (as the
+   * reference); on any other port to the main URL itself (our gateway serves every API there). Setting a
+   * port or URL here always wins.
+   */
   managementPort?: number;
   compliancePort?: number;
+  /** Full URL of the management API (wins over managementPort). */
+  managementUrl?: string;
+  /** Full URL of the compliance API (wins over compliancePort). */
+  complianceUrl?: string;
   bridgePort?: number;
   /** Default model for chat()/streamChat() (default gpt-4o, or default_model from config.yaml). */
   defaultModel?: string;

@@ -1,13 +1,15 @@
 /**
  * The native Anthropic Messages path (`/anthropic/v1/messages`): the body goes to Anthropic as-is (after
- * the prompt compliance scan, which can block or redact its text), JSON responses come back unchanged
- * and SSE streams are passed through byte for byte while the adapter's stream parser reads usage and
- * the completion marker on the side. A stream that ends early gets an Anthropic `error` event appended.
+ * the prompt compliance scan, which can block or redact its text). Replies are scanned per policy like
+ * chat replies (see anthropic-scan.ts): JSON text blocks are redacted, SSE text deltas go through a
+ * response scanner per block; with reply scanning off, SSE streams are passed through byte for byte.
+ * The adapter's stream parser reads usage and the completion marker on the side. A stream that ends
+ * early gets an Anthropic `error` event appended.
  */
 import { GatewayError } from '../errors.js';
 import type { AnthropicMessagesRequest, ChatMessage, ChatRequest, ContentPart, Gateway, PromptDecision, RequestContext, ResultMeta, Usage } from '../types.js';
 import { createEventSplitter } from '../providers/sse.js';
-import { baseMeta, finish, readJson, sendWithRetries, type Pipe } from './core.js';
+import { baseMeta, finish, markWait, readJson, sendWithRetries, waitedSince, type Pipe } from './core.js';
 import { blockedMeta, estimateUsage, mergeFindings, normUsage, toGatewayError } from './chat.js';
 import { AnthropicStreamScanner, scanAnthropicJson } from './anthropic-scan.js';
 import { validateAnthropic } from './validate.js';
@@ -100,9 +102,9 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
     const newScanner = () => p.compliance!.responseScanner(ctx, restore);
 
     if (!streaming) {
-      const tb = p.clock.now();
+      const tb = markWait(p);
       let json = await readJson(r.res, adapter);
-      waited += p.clock.now() - tb;
+      waited += waitedSince(p, tb);
       let shown: string | null = null;
       if (scanReplies) {
         const sc = scanAnthropicJson(json, newScanner);

@@ -6,7 +6,7 @@
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { ChatRequest, ChatResponse, ChatResult, ComplianceSummary, PromptDecision, RequestContext, ResultMeta, Usage, CacheLookup } from '../types.js';
 import type { Plan, Target } from '../routing/router.js';
-import { auditFlushed, baseMeta, finish, readJson, sendWithRetries, shouldFallback, type Pipe } from './core.js';
+import { auditFlushed, baseMeta, finish, markWait, readJson, sendWithRetries, shouldFallback, waitedSince, type Pipe } from './core.js';
 import { validateChat } from './validate.js';
 import { auditPrompt, auditResponse, lastUserText, messageText, responseText } from './text.js';
 
@@ -253,9 +253,9 @@ async function callChat(p: Pipe, prep: Prepared, ctx: RequestContext): Promise<{
       const up = adapter.buildChat(req, t.model, p.settings(adapter));
       const r = await sendWithRetries(p, adapter, up, ctx);
       attempts += r.attempts;
-      const tb = p.clock.now();
+      const tb = markWait(p);
       const body = await readJson(r.res, adapter);
-      const bodyMs = p.clock.now() - tb;
+      const bodyMs = waitedSince(p, tb);
       waited += r.waitedMs + bodyMs;
       const response = adapter.parseChat(body, t.model);
       p.health.success(t.provider, r.waitedMs + bodyMs);

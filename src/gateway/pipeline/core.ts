@@ -32,6 +32,29 @@ export interface Pipe {
   random: () => number;
   /** USD cost of a request from the price table. */
   cost(provider: string, model: string, usage: Usage): number;
+  /**
+   * Cumulative ms the event loop has spent idle (waiting for I/O), or null when unknown. Time counted as
+   * "waiting on the upstream" is capped by the loop's idle time in that window: while the loop is busy
+   * (deferred audit / compliance writes, parsing) the gateway is working, not waiting.
+   */
+  loopIdle: (() => number) | null;
+}
+
+/** Start of a wait on the upstream (see `waitedSince`). */
+export interface WaitMark {
+  t: number;
+  idle: number;
+}
+
+export function markWait(p: Pipe): WaitMark {
+  return { t: p.clock.now(), idle: p.loopIdle ? p.loopIdle() : 0 };
+}
+
+/** ms spent waiting on the upstream since `m`: the elapsed time, minus what the event loop spent working. */
+export function waitedSince(p: Pipe, m: WaitMark): number {
+  const elapsed = p.clock.now() - m.t;
+  if (!p.loopIdle) return elapsed;
+  return Math.max(0, Math.min(elapsed, p.loopIdle() - m.idle));
 }
 
 export interface SendResult {
@@ -50,19 +73,19 @@ export async function sendWithRetries(p: Pipe, adapter: ProviderAdapter, up: Ups
   const cfg = p.config.retry;
   let waitedMs = 0;
   for (let attempt = 0; ; attempt++) {
-    const t0 = p.clock.now();
+    const t0 = markWait(p);
     let err: GatewayError;
     try {
       const res = await p.upstream.send(up, ctx.signal, adapter.id);
       if (res.status < 400) {
-        waitedMs += p.clock.now() - t0;
+        waitedMs += waitedSince(p, t0);
         return { res, attempts: attempt + 1, waitedMs };
       }
       err = await statusError(p, adapter, res);
     } catch (e) {
       err = isGatewayError(e) ? e : new GatewayError('internal', `Unexpected failure calling ${adapter.displayName}: ${(e as Error)?.message ?? e}`, { cause: e, provider: adapter.id });
     }
-    waitedMs += p.clock.now() - t0;
+    waitedMs += waitedSince(p, t0);
     if (err.code === 'aborted') throw err;
     const retryable = isRetryableError(err);
     if (retryable) p.health.failure(adapter.id);

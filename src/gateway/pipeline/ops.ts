@@ -1,12 +1,15 @@
 /**
  * The non-chat operations: embeddings, rerank, images, audio transcription and speech, and the model
- * list across configured providers. Same shape as chat: resolve → adapter → upstream with retries →
- * parse → audit + metrics (no cache or fallback: fallback chains are defined for chat models).
+ * list across configured providers. Same shape as chat: prompt compliance on the text inputs → resolve →
+ * adapter → upstream with retries → parse → audit + metrics. No cache; embeddings walk the model's
+ * fallback chain when one is configured (the other operations use the primary target).
  */
 import { setMaxListeners } from 'node:events';
 import { GatewayError } from '../errors.js';
 import type {
   BinaryResponse,
+  ChatRequest,
+  ResultMeta,
   EmbeddingRequest,
   EmbeddingResponse,
   ImageRequest,
@@ -25,8 +28,8 @@ import type { UpstreamResponse } from '../upstream/client.js';
 import { listAdapters } from '../providers/index.js';
 import { isProviderConfigured } from '../providers/settings.js';
 import { rerankCostUsd } from '../pricing.js';
-import { auditFlushed, baseMeta, finish, readJson, sendWithRetries, type Pipe } from './core.js';
-import { toGatewayError } from './chat.js';
+import { auditFlushed, baseMeta, finish, markWait, readJson, sendWithRetries, shouldFallback, waitedSince, type Pipe } from './core.js';
+import { blockedMeta, routingReason, toGatewayError } from './chat.js';
 import { validateEmbeddings, validateImages, validateRerank, validateSpeech, validateTranscription } from './validate.js';
 
 interface OpSpec<Req, Res> {
@@ -39,30 +42,91 @@ interface OpSpec<Req, Res> {
   /** Cost when the provider bills this operation by something other than tokens (rerank search units). */
   costOf?(provider: string, model: string, res: Res): number;
   promptText?(req: Req): string | null;
+  /** Walk the model's fallback chain (config.routing.fallbacks) when a target fails. */
+  fallback?: boolean;
+  /** The text inputs that leave the machine, scanned by the compliance layer before sending. */
+  texts?(req: Req): string[];
+  /** The request with its text inputs replaced (same order as `texts`), for redaction. */
+  withTexts?(req: Req, texts: string[]): Req;
+}
+
+/**
+ * Prompt compliance for an operation's text inputs: each input is one user message of a ChatRequest
+ * view, so the same policy, recognizers and redaction apply as for chat. Blocks throw (403); redaction
+ * returns the request with the redacted inputs. Records the summary in meta.
+ */
+async function scanInputs<Req extends { model: string }>(p: Pipe, spec: OpSpec<Req, unknown>, req: Req, ctx: RequestContext, meta: ResultMeta): Promise<Req> {
+  if (!p.compliance || !p.config.compliance.enabled || !spec.texts) return req;
+  const texts = spec.texts(req);
+  if (!texts.length) return req;
+  const view: ChatRequest = { model: req.model, messages: texts.map((t) => ({ role: 'user', content: t })) };
+  const decision = await p.compliance.scanPrompt(view, ctx);
+  meta.compliance = decision.summary;
+  if (decision.action === 'block') {
+    blockedMeta(p, meta, req.model, decision.summary);
+    throw new GatewayError('compliance_blocked', decision.explanation ?? `The ${spec.label} input was blocked by the compliance policy because it contains sensitive data. Remove it and try again.`, {
+      details: { compliance: decision.summary, explanation: decision.explanation ?? null },
+    });
+  }
+  if (decision.action !== 'redact' || !spec.withTexts) return req;
+  const red = decision.request.messages.map((m, i) => (typeof m.content === 'string' ? m.content : texts[i]));
+  return spec.withTexts(req, red);
 }
 
 async function runOp<Req extends { model: string }, Res>(p: Pipe, spec: OpSpec<Req, Res>, req: Req, ctx: RequestContext): Promise<Res> {
   const meta = baseMeta(ctx, typeof (req as { model?: unknown })?.model === 'string' ? req.model : '');
   let waited = 0;
+  let sent: Req | null = null;
   p.metrics.begin();
   try {
     spec.validate(req);
-    const { provider, model } = p.router.plan(req.model).targets[0];
-    meta.provider = provider;
-    meta.model = model;
-    meta.routingReason = `provider:${provider}`;
-    const adapter = p.adapter(provider);
-    const build = spec.build(adapter);
-    if (!adapter.operations.has(spec.op) || !build) {
-      throw new GatewayError('unsupported_operation', `${adapter.displayName} does not support ${spec.label}. Use a model from a provider that does (see docs/providers.md).`, { provider });
+    const send = await scanInputs(p, spec as OpSpec<Req, unknown>, req, ctx, meta);
+    sent = send;
+    const plan = p.router.plan(req.model);
+    // Only operations that opt in walk the fallback chain; the others use the primary target.
+    const targets = spec.fallback ? plan.targets : plan.targets.slice(0, 1);
+    let res!: Res;
+    let provider = '';
+    let model = '';
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i];
+      provider = t.provider;
+      model = t.model;
+      meta.provider = provider;
+      meta.model = model;
+      meta.routingStrategy = spec.fallback ? plan.strategy : meta.routingStrategy;
+      meta.routingReason = routingReason(t);
+      const ts = markWait(p);
+      try {
+        const adapter = p.adapter(provider);
+        const build = spec.build(adapter);
+        if (!adapter.operations.has(spec.op) || !build) {
+          throw new GatewayError('unsupported_operation', `${adapter.displayName} does not support ${spec.label}. Use a model from a provider that does (see docs/providers.md).`, { provider });
+        }
+        const up = build.call(adapter, send, model, p.settings(adapter));
+        const r = await sendWithRetries(p, adapter, up, ctx);
+        meta.attempts += r.attempts;
+        const tb = markWait(p);
+        res = await spec.parse(adapter, r.res, model);
+        const bodyMs = waitedSince(p, tb);
+        waited += r.waitedMs + bodyMs;
+        p.health.success(provider, r.waitedMs + bodyMs);
+        if (spec.fallback) p.router.succeeded(provider);
+        break;
+      } catch (e) {
+        const err = toGatewayError(e);
+        meta.attempts += (err as { attempts?: number }).attempts ?? 1;
+        // A failed target's time was spent on the upstream (requests, backoff), not in the gateway.
+        waited += waitedSince(p, ts);
+        if (err.code === 'aborted' || !spec.fallback) throw err;
+        p.router.failed(provider, model, err.message);
+        if (i < targets.length - 1 && shouldFallback(p, err)) {
+          p.logger.info('falling back to the next provider', { op: spec.op, from: `${provider}/${model}`, to: `${targets[i + 1].provider}/${targets[i + 1].model}`, code: err.code });
+          continue;
+        }
+        throw err;
+      }
     }
-    const up = build.call(adapter, req, model, p.settings(adapter));
-    const r = await sendWithRetries(p, adapter, up, ctx);
-    meta.attempts = r.attempts;
-    const tb = p.clock.now();
-    const res = await spec.parse(adapter, r.res, model);
-    waited = r.waitedMs + (p.clock.now() - tb);
-    p.health.success(provider, waited);
     if (spec.usage) {
       meta.usage = spec.usage(res);
       meta.costUsd = p.cost(provider, model, meta.usage);
@@ -70,14 +134,14 @@ async function runOp<Req extends { model: string }, Res>(p: Pipe, spec: OpSpec<R
     if (spec.costOf) meta.costUsd = spec.costOf(provider, model, res);
     meta.latencyMs = p.clock.now() - ctx.startedAt;
     meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
-    finish(p, { op: spec.op, ctx, meta, streamed: false, promptText: auditText(p, spec, req), responseText: null });
+    finish(p, { op: spec.op, ctx, meta, streamed: false, promptText: auditText(p, spec, req, send), responseText: null });
     await auditFlushed(p);
     return res;
   } catch (e) {
     const err = toGatewayError(e);
     meta.latencyMs = p.clock.now() - ctx.startedAt;
     meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
-    finish(p, { op: spec.op, ctx, meta, streamed: false, error: err, promptText: null, responseText: null });
+    finish(p, { op: spec.op, ctx, meta, streamed: false, error: err, promptText: sent ? auditText(p, spec, req, sent) : null, responseText: null });
     await auditFlushed(p);
     throw err;
   } finally {
@@ -85,10 +149,18 @@ async function runOp<Req extends { model: string }, Res>(p: Pipe, spec: OpSpec<R
   }
 }
 
-function auditText<Req>(p: Pipe, spec: OpSpec<Req, unknown>, req: Req): string | null {
-  // Non-chat inputs are only stored in full mode: there is no redacted form of them.
-  if (p.config.audit.storePrompts !== 'full' || !spec.promptText) return null;
-  return spec.promptText(req);
+function auditText<Req>(p: Pipe, spec: OpSpec<Req, unknown>, req: Req, sent: Req): string | null {
+  const mode = p.config.audit.storePrompts;
+  if (mode === 'none' || !spec.promptText) return null;
+  if (mode === 'full') return spec.promptText(req);
+  // Redacted mode: what was sent, with the log redaction over it (as for chat prompts).
+  if (!p.compliance) return null;
+  const text = spec.promptText(sent);
+  try {
+    return text === null ? null : p.compliance.redactText(text);
+  } catch {
+    return null;
+  }
 }
 
 const json = async (a: ProviderAdapter, res: UpstreamResponse) => readJson(res, a);
@@ -99,11 +171,15 @@ export function embeddings(p: Pipe, req: EmbeddingRequest, ctx: RequestContext):
     {
       op: 'embeddings',
       label: 'embeddings',
+      fallback: true,
       validate: validateEmbeddings,
       build: (a) => a.buildEmbeddings,
       parse: async (a, res, model) => a.parseEmbeddings!(await json(a, res), model),
       usage: (r) => ({ prompt_tokens: r.usage.prompt_tokens, completion_tokens: 0, total_tokens: r.usage.total_tokens }),
       promptText: (r) => (typeof r.input === 'string' ? r.input : JSON.stringify(r.input)),
+      // Token-id arrays carry no text to scan.
+      texts: (r) => (typeof r.input === 'string' ? [r.input] : Array.isArray(r.input) && r.input.every((x) => typeof x === 'string') ? r.input : []),
+      withTexts: (r, t) => ({ ...r, input: typeof r.input === 'string' ? t[0] : t }),
     },
     req,
     ctx,
@@ -130,6 +206,8 @@ export function rerank(p: Pipe, req: RerankRequest, ctx: RequestContext): Promis
         }
       },
       promptText: (r) => r.query,
+      texts: (r) => [r.query, ...r.documents.map((d) => (typeof d === 'string' ? d : ''))],
+      withTexts: (r, t) => ({ ...r, query: t[0], documents: r.documents.map((d, i) => (typeof d === 'string' ? t[i + 1] : d)) }),
     },
     req,
     ctx,
@@ -146,6 +224,8 @@ export function images(p: Pipe, req: ImageRequest, ctx: RequestContext): Promise
       build: (a) => a.buildImages,
       parse: async (a, res) => a.parseImages!(await json(a, res)),
       promptText: (r) => r.prompt,
+      texts: (r) => [r.prompt],
+      withTexts: (r, t) => ({ ...r, prompt: t[0] }),
     },
     req,
     ctx,
@@ -181,6 +261,8 @@ export function speech(p: Pipe, req: SpeechRequest, ctx: RequestContext): Promis
       build: (a) => a.buildSpeech,
       parse: async (_a, res) => ({ data: await res.bytes(), contentType: String(res.headers['content-type'] ?? 'audio/mpeg') }),
       promptText: (r) => r.input,
+      texts: (r) => [r.input],
+      withTexts: (r, t) => ({ ...r, input: t[0] }),
     },
     req,
     ctx,

@@ -4,7 +4,8 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { configFilePath, readConfigFile, writeConfigFile } from '../../config-file.js';
+import { parse as parseYaml } from 'yaml';
+import { checkGatewaySetting, configFilePath, policyNames, readConfigFile, writeConfigFile } from '../../config-file.js';
 import { UsageError, flag, has, parseArgs } from '../args.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -22,6 +23,17 @@ Options:
   --default-model MODEL        Default model for chat
   --unset KEY                  Remove a setting, e.g. api_key or providers.openai.api_key (repeatable)
   --show                       Print the current settings (keys masked) and exit
+
+Gateway settings (the gateway: section, used by \`smartflow gateway\` and by direct mode):
+  --policy NAME                Compliance policy (enterprise_standard, pci_dss_strict, hipaa, gdpr, or a custom one)
+  --reversible / --no-reversible         Reversible redaction on / off
+  --cache / --no-cache                   Response cache on / off
+  --semantic-cache / --no-semantic-cache Semantic cache hits on / off (off = exact match only)
+  --store-prompts MODE         What the audit log keeps of prompts: none, redacted or full
+  --retention-days N           Keep audit records N days (0 = forever)
+  --fallback MODEL=M1,M2       Fallback chain for MODEL (repeatable; MODEL= with nothing removes it)
+  --set gateway.KEY=VALUE      Any other gateway setting, e.g. gateway.cache.similarity_threshold=0.92
+                               (repeatable; the keys are listed in docs/cli.md)
   -h, --help                   Show this help
 
 Keys written here are stored in a file only you can read (mode 0600). You can instead keep them in the
@@ -37,6 +49,17 @@ const SPEC = {
   'default-model': { value: true },
   unset: { value: true, repeat: true },
   show: {},
+  policy: { value: true },
+  reversible: {},
+  'no-reversible': {},
+  cache: {},
+  'no-cache': {},
+  'semantic-cache': {},
+  'no-semantic-cache': {},
+  'store-prompts': { value: true },
+  'retention-days': { value: true },
+  fallback: { value: true, repeat: true },
+  set: { value: true, repeat: true },
   help: { short: 'h' },
 } as const;
 
@@ -86,7 +109,71 @@ function showConfig(io: CliIo, path: string): number {
   for (const [name, s] of Object.entries(c.providers ?? {})) {
     io.stdout.write(`  providers.${name}: ${[s?.api_key ? `api_key ${mask(s.api_key)}` : '', s?.base_url ? `base_url ${s.base_url}` : ''].filter(Boolean).join(', ') || '(empty)'}\n`);
   }
+  const flat = (o: unknown, prefix: string): Array<[string, unknown]> =>
+    typeof o === 'object' && o !== null && !Array.isArray(o) && !/(fallbacks|custom_policies)$/.test(prefix) ? Object.entries(o).flatMap(([k, v]) => flat(v, `${prefix}.${k}`)) : [[prefix, o]];
+  for (const [k, v] of c.gateway ? flat(c.gateway, 'gateway') : []) io.stdout.write(`  ${k}: ${/virtual_keys$/.test(k) && Array.isArray(v) ? `${v.length} key(s)` : JSON.stringify(v)}\n`);
+  for (const e of r.gateway?.errors ?? []) io.stderr.write(`warning: ${e.message}\n`);
   return EXIT.ok;
+}
+
+/**
+ * The gateway: settings the flags ask for, as path → value, each validated with the same rules the
+ * gateway applies when it reads the file, so configure never writes a value the gateway would reject.
+ */
+function gatewayUpdates(args: ReturnType<typeof parseArgs>, path: string): Array<[string[], unknown]> {
+  const out: Array<[string[], unknown]> = [];
+  const set = (key: string, value: unknown, what: string): void => {
+    const r = checkGatewaySetting(key, value);
+    if (!r.ok && !(key === 'compliance.policy' && customPolicy(value))) throw new UsageError(`${what}: ${r.message}`);
+    out.push([['gateway', ...key.split('.')], r.ok ? r.value : value]);
+  };
+  // A policy may be a custom one already defined in the file.
+  const customPolicy = (name: unknown): boolean => {
+    const custom = (readConfigFile(path).config?.gateway as { compliance?: { custom_policies?: Record<string, unknown> } } | undefined)?.compliance?.custom_policies;
+    return typeof name === 'string' && policyNames(custom).includes(name);
+  };
+  const both = (on: string, off: string, key: string): void => {
+    if (has(args, on) && has(args, off)) throw new UsageError(`--${on} and --${off} contradict each other`);
+    if (has(args, on)) set(key, true, `--${on}`);
+    if (has(args, off)) set(key, false, `--${off}`);
+  };
+  const policy = flag(args, 'policy');
+  if (policy !== undefined) set('compliance.policy', policy, '--policy');
+  both('reversible', 'no-reversible', 'compliance.reversible');
+  both('cache', 'no-cache', 'cache.enabled');
+  both('semantic-cache', 'no-semantic-cache', 'cache.semantic');
+  const sp = flag(args, 'store-prompts');
+  if (sp !== undefined) set('audit.store_prompts', sp, '--store-prompts');
+  const rd = flag(args, 'retention-days');
+  if (rd !== undefined) set('audit.retention_days', /^\d+$/.test(rd) ? Number(rd) : rd, '--retention-days');
+  for (const raw of args.flags.get('fallback') ?? []) {
+    const eq = raw.indexOf('=');
+    const model = eq > 0 ? raw.slice(0, eq).trim() : '';
+    if (!model) throw new UsageError(`--fallback expects MODEL=FALLBACK1,FALLBACK2 (or MODEL= to remove), got "${raw}"`);
+    const chain = raw.slice(eq + 1).split(',').map((m) => m.trim()).filter(Boolean);
+    const p = ['gateway', 'routing', 'fallbacks', model];
+    if (!chain.length) out.push([p, null]);
+    else {
+      const r = checkGatewaySetting('routing.fallbacks', { [model]: chain });
+      if (!r.ok) throw new UsageError(`--fallback: ${r.message}`);
+      out.push([p, chain]);
+    }
+  }
+  for (const raw of args.flags.get('set') ?? []) {
+    const eq = raw.indexOf('=');
+    const key = eq > 0 ? raw.slice(0, eq).trim() : '';
+    if (!key.startsWith('gateway.')) throw new UsageError(`--set expects gateway.KEY=VALUE, e.g. gateway.cache.ttl_seconds=3600; got "${raw}"`);
+    const text = raw.slice(eq + 1);
+    let value: unknown;
+    try {
+      value = text.trim() === '' ? null : parseYaml(text);
+    } catch {
+      throw new UsageError(`--set ${key}: "${text}" is not a valid value (write it as in YAML, e.g. [a, b] for a list)`);
+    }
+    if (value === null) out.push([key.split('.'), null]);
+    else set(key.slice('gateway.'.length), value, `--set`);
+  }
+  return out;
 }
 
 /** A readline prompt that can hide what is typed (for keys) when stdin is a terminal. */
@@ -220,19 +307,20 @@ export async function configureCommand(argv: string[], io: CliIo): Promise<numbe
     if (!/^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$/i.test(k)) throw new UsageError(`--unset: "${k}" is not a setting name`);
     updates[k] = null;
   }
+  const gw = gatewayUpdates(args, path);
   if (updates.mode === 'gateway' && !updates.gateway_url) {
     const cur = readConfigFile(path).config;
     if (!cur?.gateway_url) throw new UsageError('--mode gateway needs --gateway-url (no gateway URL is saved yet)');
   }
 
   let interactive = false;
-  if (!Object.keys(updates).length) {
+  if (!Object.keys(updates).length && !gw.length) {
     if (!io.stdin.isTTY) throw new UsageError('no terminal for the wizard: pass options (e.g. --mode direct --provider-key openai=…) or run it in a terminal');
     interactive = true;
     Object.assign(updates, await wizard(io, path));
   }
   try {
-    writeConfigFile(path, updates);
+    writeConfigFile(path, [...Object.entries(updates).map(([k, v]): [string[], unknown] => [k.split('.'), v]), ...gw]);
   } catch (e) {
     io.stderr.write(`smartflow configure: ${(e as Error).message}\n`);
     return EXIT.error;

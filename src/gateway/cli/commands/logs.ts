@@ -2,7 +2,7 @@
  * `smartflow logs`: the audit log (VAS records), newest first, as a table or JSON.
  */
 import { UsageError, flag, has, intFlag, parseArgs } from '../args.js';
-import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, cliClient } from '../client.js';
+import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, cliClient, gatewayDownHelp } from '../client.js';
 import { EXIT, progress, type CliIo } from '../io.js';
 import type { VASLog } from '../../client/types.js';
 
@@ -85,7 +85,8 @@ export async function logsCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   } catch (e) {
     p.done();
-    io.stderr.write(`smartflow logs: ${(e as Error).message}\n`);
+    const help = gatewayDownHelp(client, e);
+    io.stderr.write(help ? `smartflow logs: cannot read the audit log.\n${help}` : `smartflow logs: ${(e as Error).message}\n`);
     return EXIT.error;
   } finally {
     await client.close();

@@ -6,13 +6,14 @@ import { request } from 'undici';
 import { configFilePath } from '../../config-file.js';
 import type { SmartflowClient } from '../../client/client.js';
 import { UsageError, has, parseArgs } from '../args.js';
-import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, cliClient, describeMode } from '../client.js';
+import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, cliClient, describeMode, gatewayDownHelp } from '../client.js';
 import { EXIT, progress, type CliIo } from '../io.js';
 
 export const STATUS_HELP = `Usage: smartflow status [options]
 
 Show the mode (gateway or direct) and why, connectivity, and cache stats.
-Exit code 0 when everything needed is reachable, 1 when the gateway (or every configured provider) is not.
+Exit code 0 when everything needed is reachable, 1 when the gateway (or every configured provider) is not;
+when no gateway is running it says how to start one.
 
 Options:
   --json                   Print JSON
@@ -49,15 +50,15 @@ async function reach(url: string): Promise<Check['detail'] | Error> {
   }
 }
 
-async function gatewayChecks(c: SmartflowClient): Promise<Check[]> {
+async function gatewayChecks(c: SmartflowClient): Promise<{ checks: Check[]; down?: string }> {
   const checks: Check[] = [];
   const h = await timed(() => c.health());
   checks.push({ name: `gateway ${c.baseUrl}`, ok: h.ok, detail: h.ok ? `ok (${h.ms.toFixed(0)} ms)` : h.error.message });
-  if (!h.ok) return checks;
+  if (!h.ok) return { checks, down: gatewayDownHelp(c, h.error) ?? undefined };
   const ph = await timed(() => c.getProviderHealth());
   if (ph.ok) for (const p of ph.value) checks.push({ name: `provider ${p.provider}`, ok: p.status !== 'unhealthy', detail: `${p.status}, ${Math.round(p.latency_ms)} ms, ${(p.success_rate * 100).toFixed(0)}% success, ${p.requests_total} requests` });
   else checks.push({ name: 'management API', ok: false, detail: ph.error.message });
-  return checks;
+  return { checks };
 }
 
 async function directChecks(c: SmartflowClient): Promise<Check[]> {
@@ -81,8 +82,9 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
   const client = cliClient(io, args.flags);
   const p = progress(io, client.mode === 'gateway' ? `Checking ${client.baseUrl}` : 'Checking providers');
   try {
-    const checks = client.mode === 'gateway' ? await gatewayChecks(client) : await directChecks(client);
-    const cache = await timed(() => client.getCacheStats());
+    const { checks, down } = client.mode === 'gateway' ? await gatewayChecks(client) : { checks: await directChecks(client), down: undefined };
+    // No point asking a gateway that is not there for its cache stats (it would only wait again).
+    const cache = down ? { ok: false as const, error: new Error('the gateway is not running'), ms: 0 } : await timed(() => client.getCacheStats());
     p.done();
     const ok = client.mode === 'gateway' ? checks[0].ok : checks.some((c) => c.ok);
     if (has(args, 'json')) {
@@ -104,10 +106,11 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
         out.write(`Cache:       ${s.hits} hits, ${s.misses} misses (${(s.hit_rate * 100).toFixed(1)}% hit rate), L1 ${s.l1_hits} / L2 ${s.l2_hits} / L3 ${s.l3_hits}, ${s.tokens_saved} tokens and $${(s.cost_saved_cents / 100).toFixed(2)} saved, ${s.entries} entries\n`);
       } else out.write(`Cache:       unavailable (${cache.error.message})\n`);
     }
+    if (down) io.stderr.write(`\n${down}`);
     return ok ? EXIT.ok : EXIT.error;
   } catch (e) {
     p.done();
-    io.stderr.write(`smartflow status: ${(e as Error).message}\n`);
+    io.stderr.write(`smartflow status: ${(e as Error).message}\n${gatewayDownHelp(client, e) ?? ''}`);
     return EXIT.error;
   } finally {
     await client.close();
