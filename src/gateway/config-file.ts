@@ -176,6 +176,7 @@ type Kind =
   | { t: 'int'; min: number; max: number }
   | { t: 'num'; min: number; max: number }
   | { t: 'str' }
+  | { t: 'path' }
   | { t: 'enum'; values: readonly string[] }
   | { t: 'port-or-off' }
   | { t: 'strlist' }
@@ -198,7 +199,7 @@ export const GATEWAY_KEYS: readonly GatewayKey[] = [
   { key: 'port', to: 'server.port', kind: { t: 'int', min: 0, max: 65535 } },
   { key: 'compliance_port', to: 'listen.compliance', kind: { t: 'port-or-off' } },
   { key: 'management_port', to: 'listen.management', kind: { t: 'port-or-off' } },
-  { key: 'data_dir', to: 'dataDir', kind: { t: 'str' } },
+  { key: 'data_dir', to: 'dataDir', kind: { t: 'path' } },
   { key: 'max_body_bytes', to: 'server.maxBodyBytes', kind: { t: 'int', min: 1024, max: 2 ** 31 } },
   { key: 'virtual_keys', to: 'virtualKeys', kind: { t: 'strlist' } },
   { key: 'retry.max_retries', to: 'retry.maxRetries', kind: { t: 'int', min: 0, max: 10 } },
@@ -220,7 +221,7 @@ export const GATEWAY_KEYS: readonly GatewayKey[] = [
   { key: 'cache.multi_turn', to: 'cache.multiTurn', kind: { t: 'bool' } },
   { key: 'cache.embedder', to: 'cache.embedder', kind: { t: 'enum', values: ['bundled', 'transformers'] } },
   { key: 'cache.embedder_model', to: 'cache.embedderModel', kind: { t: 'str' } },
-  { key: 'cache.embedder_local_path', to: 'cache.embedderLocalPath', kind: { t: 'str' } },
+  { key: 'cache.embedder_local_path', to: 'cache.embedderLocalPath', kind: { t: 'path' } },
   { key: 'audit.enabled', to: 'audit.enabled', kind: { t: 'bool' } },
   { key: 'audit.store_prompts', to: 'audit.storePrompts', kind: { t: 'enum', values: ['none', 'redacted', 'full'] } },
   { key: 'audit.retention_days', to: 'audit.retentionDays', kind: { t: 'int', min: 0, max: 36500 } },
@@ -264,6 +265,8 @@ function describeKind(k: Kind): string {
       return `a number from ${k.min} to ${k.max}`;
     case 'str':
       return 'a non-empty string';
+    case 'path':
+      return 'a path (~/ is your home folder)';
     case 'enum':
       return k.values.map((v) => `"${v}"`).join(', ').replace(/, ([^,]*)$/, ' or $1');
     case 'port-or-off':
@@ -291,6 +294,11 @@ function coerce(k: Kind, v: unknown): { ok: true; value: unknown } | { ok: false
       return typeof v === 'number' && Number.isFinite(v) && v >= k.min && v <= k.max ? { ok: true, value: v } : no;
     case 'str':
       return typeof v === 'string' && v.trim() ? { ok: true, value: v.trim() } : no;
+    case 'path': {
+      if (typeof v !== 'string' || !v.trim()) return no;
+      const p = v.trim();
+      return { ok: true, value: p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p };
+    }
     case 'enum':
       return typeof v === 'string' && k.values.includes(v) ? { ok: true, value: v } : no;
     case 'port-or-off':

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { startSimulator, type Simulator } from '../sim/simulator.js';
+import { readConfigFile } from '../../src/gateway/config-file.js';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'smartflow.js');
@@ -289,6 +290,7 @@ test('configure wizard in a pseudo-terminal (keys are not echoed)', async () => 
   await answer(/Anthropic API key[^:]*: /, '');
   await answer(/Google Gemini API key[^:]*: /, '');
   await answer(/Default model \[gpt-4o\]: /, 'gpt-4o-mini');
+  await answer(/compliance, cache and audit settings now\? \(y\/n\) \[n\]: /, '');
   p.stdin.end();
   assert.equal(await closed, 0, out);
   assert.match(out, /Please answer "gateway" or "direct"/);
@@ -299,7 +301,49 @@ test('configure wizard in a pseudo-terminal (keys are not echoed)', async () => 
   assert.match(text, /api_key: sk-wizard-secret-987654/);
   assert.match(text, /default_model: gpt-4o-mini/);
   assert.ok(!/anthropic/.test(text), 'skipped providers are not written');
+  assert.ok(!/gateway:/.test(text), 'no gateway settings unless asked for');
   assert.equal(statSync(cfg).mode & 0o777, 0o600);
+});
+
+test('configure wizard: the gateway settings questions (validated, re-asked)', async () => {
+  const cfg = join(dir, 'wizard-gw.yaml');
+  writeFileSync(cfg, 'gateway:\n  audit:\n    retention_days: 45\n');
+  const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} configure`;
+  const p = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...baseEnv, SMARTFLOW_CONFIG: cfg, OPENAI_API_KEY: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout.on('data', (c) => (out += c));
+  const answer = async (prompt: RegExp, text: string) => {
+    const t = Date.now();
+    while (!prompt.test(out)) {
+      if (Date.now() - t > 20_000) throw new Error(`wizard never asked ${prompt}; output so far:\n${out}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    out = out.replace(prompt, '<answered>');
+    p.stdin.write(text + '\r');
+  };
+  const closed = new Promise<number | null>((r) => p.once('close', r));
+  await answer(/\(gateway\/direct\) \[direct\]: /, 'direct');
+  await answer(/OpenAI API key[^:]*: /, '');
+  await answer(/Anthropic API key[^:]*: /, '');
+  await answer(/Google Gemini API key[^:]*: /, '');
+  await answer(/Default model \[gpt-4o\]: /, '');
+  await answer(/settings now\? \(y\/n\) \[n\]: /, 'y');
+  await answer(/Compliance policy \([^)]*hipaa[^)]*\) \[enterprise_standard\]: /, 'hipa');
+  await answer(/Compliance policy \([^)]*\) \[enterprise_standard\]: /, 'hipaa');
+  await answer(/Reversible redaction[^\[]*\[n\]: /, 'y');
+  await answer(/Response cache[^\[]*\[on\]: /, 'exact');
+  await answer(/keep of prompts\? \(none\/redacted\/full\) \[redacted\]: /, 'none');
+  await answer(/how many days\? \(0 = forever\) \[45\]: /, '');
+  p.stdin.end();
+  assert.equal(await closed, 0, out);
+  assert.match(out, /Please answer one of: enterprise_standard, /);
+  const r = readConfigFile(cfg);
+  assert.deepEqual(r.gateway?.errors, []);
+  assert.deepEqual(r.gateway?.settings.config, {
+    compliance: { policy: 'hipaa', reversible: true },
+    cache: { enabled: true, semantic: false },
+    audit: { storePrompts: 'none', retentionDays: 45 },
+  });
 });
 
 test('provider key and base URL from the config file (no provider env vars)', async () => {

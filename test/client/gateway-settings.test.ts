@@ -8,8 +8,9 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkGatewaySetting, readConfigFile, readGatewaySettingsFile, writeConfigFile } from '../../src/gateway/config-file.js';
+import { GATEWAY_KEYS, checkGatewaySetting, readConfigFile, readGatewaySettingsFile, writeConfigFile } from '../../src/gateway/config-file.js';
 import { resolveMode, surfaceUrls } from '../../src/gateway/client/mode.js';
+import { DEFAULT_CONFIG } from '../../src/gateway/config.js';
 import { ConnectionError, SmartflowClient, SmartflowError } from '../../src/gateway/client/index.js';
 
 function tmp(): { dir: string; file: string; done(): void } {
@@ -233,5 +234,38 @@ test('fallback to the main URL only when the side port refuses the connection, n
   } finally {
     await new Promise((r) => main.server.close(r));
     await new Promise((r) => foreign.server.close(r));
+  }
+});
+
+test('every GatewayConfig setting has a gateway: key, and docs/cli.md documents every key', () => {
+  const mapped = new Set(GATEWAY_KEYS.map((k) => k.to));
+  for (const [section, fields] of Object.entries(DEFAULT_CONFIG)) {
+    if (section === 'providers') continue; // the top-level providers: section covers these
+    for (const field of Object.keys(fields as object)) assert.ok(mapped.has(`${section}.${field}`), `${section}.${field} has no key in the gateway: section`);
+  }
+  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'cli.md'), 'utf8');
+  const block = /```yaml\ngateway:\n([\s\S]*?)```/.exec(doc)![1];
+  for (const k of GATEWAY_KEYS) {
+    const parts = k.key.split('.');
+    const leaf = parts[parts.length - 1];
+    assert.match(block, new RegExp(`^ {${2 * parts.length}}${leaf}:`, 'm'), `docs/cli.md documents gateway.${k.key}`);
+  }
+});
+
+test('direct mode reports bad gateway: values (with the line); gateway mode does not use them', () => {
+  const t = tmp();
+  try {
+    writeFileSync(t.file, 'gateway:\n  cache:\n    ttl_seconds: soon\n');
+    const direct: string[] = [];
+    const d = new SmartflowClient({ env: {}, configPath: t.file, onWarning: (w) => direct.push(w) });
+    assert.equal(d.mode, 'direct');
+    assert.equal(direct.length, 1);
+    assert.match(direct[0], /config\.yaml:3: "gateway\.cache\.ttl_seconds" must be a whole number/);
+    const remote: string[] = [];
+    const g = new SmartflowClient('http://127.0.0.1:7775', { env: {}, configPath: t.file, onWarning: (w) => remote.push(w) });
+    assert.equal(g.mode, 'gateway');
+    assert.deepEqual(remote, []);
+  } finally {
+    t.done();
   }
 });

@@ -4,7 +4,7 @@
 // user would. Selectors are the ids of docs/extension-ui.md. Screenshots: test-results/e2e/flow-*.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
@@ -439,35 +439,6 @@ describe('Smartflow in VS Code (code-server + chromium)', { skip, timeout: 600_0
     const sent = JSON.stringify((call.body as { messages: unknown }).messages);
     assert.match(sent, /Customer record/, 'with the selected text as context');
     assert.match(sent, /pii\.txt/, 'naming the file');
-  });
-
-  test('a prompt the policy blocks says why and what to do, and never reaches the provider', async () => {
-    const settingsFile = join(vsc.dirs.userData, 'User', 'settings.json');
-    const original = readFileSync(settingsFile, 'utf8');
-    const readyCount = () => (vsc.smartflowOutput().match(/Gateway ready in/g) ?? []).length;
-    try {
-      const before = readyCount();
-      // The PCI DSS policy blocks card numbers; VS Code picks up the edited settings file.
-      writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'smartflow.compliance.policy': 'pci_dss_strict' }, null, 2));
-      await poll(async () => (readyCount() > before ? true : undefined), 60_000, 'the gateway to restart with the new policy');
-      const sent = chatCalls(await sim.requests()).length;
-      await vsc.step('policy-block', async () => {
-        await vsc.openSmartflowSidebar();
-        const chat = await vsc.webview('chat');
-        await chatRoundTrip(vsc, 'Please charge my e2e foxtrot card 4111 1111 1111 1111 today', 'error');
-        const err = (await lastAssistant(chat)).locator('[data-testid="chat-error"]');
-        await vsc.screenshot('policy-blocked');
-        assert.equal(await err.getAttribute('data-code'), 'compliance_blocked');
-        const text = await err.innerText();
-        assert.match(text, /CREDIT_CARD|card/i, `says why: ${text}`);
-        assert.ok(text.split('\n').filter((l) => l.trim()).length >= 2, `and what to do: ${text}`);
-      });
-      assert.equal(chatCalls(await sim.requests()).length, sent, 'the blocked prompt never reached the provider');
-    } finally {
-      const before = readyCount();
-      writeFileSync(settingsFile, original);
-      await poll(async () => (readyCount() > before ? true : undefined), 60_000, 'the gateway to restart with the original policy');
-    }
   });
 
   test('remote-gateway mode: chat goes through a standalone Smartflow gateway', async () => {

@@ -407,11 +407,13 @@ export class VsCode {
   /** Opens the quick input (command palette with '>', quick open otherwise) and returns its text box. */
   async openQuickInput(prefix: '>' | '' = '>') {
     const widget = this.page.locator('.quick-input-widget');
-    if (!(await widget.isVisible())) {
-      await this.page.locator('.monaco-workbench').focus().catch(() => undefined);
-      await this.page.keyboard.press(prefix === '>' ? 'F1' : 'Control+P');
-      await widget.waitFor({ state: 'visible' });
+    // A quick input still open (or closing) from an earlier step would swallow the key: close it first.
+    if (await widget.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
     }
+    await this.page.locator('.monaco-workbench').focus().catch(() => undefined);
+    await this.page.keyboard.press(prefix === '>' ? 'F1' : 'Control+P');
     const input = widget.locator('.quick-input-box input');
     await input.waitFor({ state: 'visible' });
     return input;
@@ -438,6 +440,7 @@ export class VsCode {
     const base = rel.split('/').pop()!;
     await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: base }).first().waitFor();
     await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => undefined);
     await this.editorFor(base).waitFor({ state: 'visible' });
   }
 

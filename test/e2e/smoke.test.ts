@@ -1,13 +1,26 @@
 // Smoke: the packaged VSIX installs into a real VS Code (code-server), the extension's Smartflow
-// activity-bar container appears, its views open, and its commands are in the palette.
+// activity-bar container appears, its views open, its commands are in the palette, activation is fast
+// and clean. Then, with the provider key from the environment and the PCI DSS policy: a prompt with a
+// card number is blocked with a reason and never reaches the provider, and a clean one is answered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXPECTED_STORAGE_ENGINE, e2eUnavailableReason, poll, startVsCode } from './harness.js';
+import { EXPECTED_STORAGE_ENGINE, e2eUnavailableReason, poll, startSimulatorProcess, startVsCode, type SimRequestRecord } from './harness.js';
 
 const skip = process.env.CI ? false : (e2eUnavailableReason() ?? false);
 
+const chatCalls = (reqs: SimRequestRecord[]) => reqs.filter((r) => r.method === 'POST' && r.path.endsWith('/chat/completions'));
+
 test('code-server loads the installed Smartflow extension', { skip, timeout: 240_000 }, async (t) => {
-  const vsc = await startVsCode({ name: 'smoke', files: { 'hello.txt': 'hello\n' } });
+  const sim = await startSimulatorProcess({ logName: 'smoke-simulator' });
+  const vsc = await startVsCode({
+    name: 'smoke',
+    files: { 'hello.txt': 'hello\n' },
+    settings: { 'smartflow.providers.baseUrls': { openai: sim.openaiBaseUrl }, 'smartflow.defaultModel': 'gpt-4o-mini', 'smartflow.compliance.policy': 'pci_dss_strict' },
+    env: { OPENAI_API_KEY: 'sk-e2e-env-key' },
+  }).catch(async (e) => {
+    await sim.close();
+    throw e;
+  });
   try {
     await vsc.step('activity-bar', async () => {
       await vsc.activityBarItem().waitFor({ state: 'visible' });
@@ -52,8 +65,39 @@ test('code-server loads the installed Smartflow extension', { skip, timeout: 240
       if (EXPECTED_STORAGE_ENGINE === 'better-sqlite3') assert.match(out, /native\/linux-x64-abi\d+\/better_sqlite3\.node/);
       assert.ok(!/\[error\]/.test(out), `no errors in the Smartflow output:\n${out}`);
     });
+    await vsc.step('policy-block', async () => {
+      await vsc.openSmartflowSidebar();
+      const chat = await vsc.webview('chat');
+      const assistant = chat.locator('[data-testid="chat-turn"][data-role="assistant"]');
+      const input = chat.locator('[data-testid="chat-input"]');
+      await input.fill('Please charge my card 4111 1111 1111 1111 for the e2e order');
+      await input.press('Enter');
+      await assistant.first().waitFor();
+      await poll(async () => ((await assistant.first().getAttribute('data-state')) === 'error' ? true : undefined), 30_000, 'the reply to show an error');
+      const err = assistant.first().locator('[data-testid="chat-error"]');
+      await vsc.screenshot('policy-blocked');
+      assert.equal(await err.getAttribute('data-code'), 'compliance_blocked');
+      const text = await err.innerText();
+      assert.match(text, /CREDIT_CARD|card/i, `says why: ${text}`);
+      assert.ok(text.split('\n').filter((l) => l.trim()).length >= 2, `and what to do: ${text}`);
+      assert.equal(chatCalls(await sim.requests()).length, 0, 'the blocked prompt never reached the provider');
+
+      // A clean prompt in a new chat (the old one's history still holds the card number) goes through
+      // with the key from the extension host's environment.
+      await chat.locator('[data-testid="chat-new"]').click();
+      await poll(async () => ((await chat.locator('[data-testid="chat-turn"]').count()) === 0 ? true : undefined), 15_000, 'an empty transcript');
+      await input.fill('A clean e2e smoke question');
+      await input.press('Enter');
+      await poll(async () => ((await assistant.first().getAttribute('data-state').catch(() => null)) === 'done' ? true : undefined), 30_000, 'the clean prompt to be answered');
+      assert.match(await assistant.first().innerText(), /Echo: A clean e2e smoke question/);
+      const calls = chatCalls(await sim.requests());
+      assert.equal(calls.length, 1);
+      assert.ok(calls[0].hadAuth, 'with the OPENAI_API_KEY of the environment');
+    });
+
     assert.deepEqual(vsc.extensionHostCrashes(), [], 'the extension host did not crash');
   } finally {
     await vsc.close();
+    await sim.close();
   }
 });

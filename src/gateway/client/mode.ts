@@ -48,8 +48,6 @@ export function resolveMode(opts: SmartflowClientOptions = {}): ResolvedMode {
   const { server: _server, dataDir: gwDataDir, ...gwConfig } = gw?.settings.config ?? {};
   void _server; // host/port only matter to a listening gateway
 
-  // Bad gateway: values only matter to the embedded gateway; they keep their defaults (reported once here).
-  if (gw && !opts.embedded) for (const e of gw.errors) warnings.push(e.message);
   let mode: ClientMode = 'direct';
   let source: ResolvedMode['source'] = 'default';
   let baseUrl: string | undefined;
@@ -73,6 +71,8 @@ export function resolveMode(opts: SmartflowClientOptions = {}): ResolvedMode {
       warnings.push(`${configFile.path}: mode is "gateway" but gateway_url is not set; using direct mode. Run \`smartflow configure\` to set it.`);
     }
   }
+  // Bad gateway: values only matter to direct mode's own embedded gateway; they keep their defaults.
+  if (gw && mode === 'direct' && !opts.embedded) for (const e of gw.errors) warnings.push(e.message);
   if (baseUrl && !/^https?:\/\//i.test(baseUrl)) {
     throw new TypeError(`Smartflow gateway URL "${baseUrl}" must start with http:// or https://.`);
   }

@@ -3,7 +3,7 @@
  */
 import { readStdin } from '../stdin.js';
 import { UsageError, flag, has, parseArgs } from '../args.js';
-import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, cliClient } from '../client.js';
+import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, cliClient, gatewayDownHelp } from '../client.js';
 import { EXIT, progress, type CliIo } from '../io.js';
 
 export const CHAT_HELP = `Usage: smartflow chat [options] "message"     (or - to read the message from stdin)
@@ -81,7 +81,7 @@ export async function chatCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write('Stopped.\n');
       return 130;
     }
-    io.stderr.write(`smartflow chat: ${(e as Error).message}\n`);
+    io.stderr.write(`smartflow chat: ${(e as Error).message}\n${gatewayDownHelp(client, e) ?? ''}`);
     return EXIT.error;
   } finally {
     off();

@@ -12,7 +12,8 @@ import { EXIT, type CliIo } from '../io.js';
 export const CONFIGURE_HELP = `Usage: smartflow configure [options]
 
 Set up ~/.smartflow/config.yaml (or $SMARTFLOW_CONFIG). Without options an interactive wizard asks
-whether to connect to a gateway or call providers directly. With options nothing is asked.
+whether to connect to a gateway or call providers directly (and, optionally, the gateway's compliance,
+cache and audit settings). With options nothing is asked.
 
 Options:
   --mode gateway|direct        Which mode clients use
@@ -229,6 +230,31 @@ const WIZARD_PROVIDERS: Array<[string, string, string]> = [
   ['gemini', 'Google Gemini', 'GEMINI_API_KEY'],
 ];
 
+/** Asks until `parse` accepts the answer (it returns undefined for a bad one, with `hint` shown). */
+async function askValid<T>(io: CliIo, p: Prompter, q: string, dflt: string, parse: (a: string) => T | undefined, hint: string): Promise<T> {
+  for (;;) {
+    const v = parse((await p.ask(q, { dflt })).trim().toLowerCase());
+    if (v !== undefined) return v;
+    io.stdout.write(`${hint}\n`);
+  }
+}
+
+/** The wizard's gateway questions (the common settings; the rest: --set or the file). */
+async function gatewayWizard(io: CliIo, p: Prompter, current: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
+  const cur = (current ?? {}) as { compliance?: Record<string, unknown>; cache?: Record<string, unknown>; audit?: Record<string, unknown> };
+  const names = policyNames(cur.compliance?.custom_policies as Record<string, unknown> | undefined);
+  const out: Record<string, unknown> = {};
+  out['gateway.compliance.policy'] = await askValid(io, p, `Compliance policy (${names.join('/')})`, String(cur.compliance?.policy ?? 'enterprise_standard'), (a) => (names.includes(a) ? a : undefined), `Please answer one of: ${names.join(', ')}.`);
+  out['gateway.compliance.reversible'] = await askValid(io, p, 'Reversible redaction: restore the originals in the replies you see? (y/n)', cur.compliance?.reversible === true ? 'y' : 'n', (a) => (a.startsWith('y') ? true : a.startsWith('n') ? false : undefined), 'Please answer y or n.');
+  const cacheNow = cur.cache?.enabled === false ? 'off' : cur.cache?.semantic === false ? 'exact' : 'on';
+  const cache = await askValid(io, p, 'Response cache: on (exact + semantic), exact (exact matches only) or off? (on/exact/off)', cacheNow, (a) => (['on', 'exact', 'off'].includes(a) ? a : undefined), 'Please answer on, exact or off.');
+  out['gateway.cache.enabled'] = cache !== 'off';
+  if (cache !== 'off') out['gateway.cache.semantic'] = cache === 'on';
+  out['gateway.audit.store_prompts'] = await askValid(io, p, 'What should the audit log keep of prompts? (none/redacted/full)', String(cur.audit?.store_prompts ?? 'redacted'), (a) => (['none', 'redacted', 'full'].includes(a) ? a : undefined), 'Please answer none, redacted or full.');
+  out['gateway.audit.retention_days'] = await askValid(io, p, 'Keep audit records for how many days? (0 = forever)', String(cur.audit?.retention_days ?? 90), (a) => (/^\d+$/.test(a) && Number(a) <= 36500 ? Number(a) : undefined), 'Please answer a whole number of days (0-36500).');
+  return out;
+}
+
 async function wizard(io: CliIo, path: string): Promise<Record<string, unknown>> {
   const current = readConfigFile(path);
   if (current.error) throw current.error;
@@ -267,6 +293,8 @@ async function wizard(io: CliIo, path: string): Promise<Record<string, unknown>>
     }
     const model = await p.ask('Default model', { dflt: cfg.default_model ?? 'gpt-4o' });
     updates.default_model = model;
+    const more = (await p.ask('Set the gateway\'s compliance, cache and audit settings now? (y/n)', { dflt: 'n' })).toLowerCase();
+    if (more.startsWith('y')) Object.assign(updates, await gatewayWizard(io, p, cfg.gateway));
     return updates;
   } finally {
     p.close();

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readStdin } from '../stdin.js';
 import { UsageError, flag, has, parseArgs } from '../args.js';
-import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, cliClient } from '../client.js';
+import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, cliClient, gatewayDownHelp } from '../client.js';
 import { EXIT, progress, type CliIo } from '../io.js';
 
 export const SCAN_HELP = `Usage: smartflow scan [options] <file|->
@@ -81,7 +81,7 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     return found ? EXIT.findings : EXIT.ok;
   } catch (e) {
     p.done();
-    io.stderr.write(`smartflow scan: ${(e as Error).message}\n`);
+    io.stderr.write(`smartflow scan: ${(e as Error).message}\n${gatewayDownHelp(client, e) ?? ''}`);
     return EXIT.error;
   } finally {
     await client.close();
