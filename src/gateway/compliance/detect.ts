@@ -153,10 +153,17 @@ function resolveOverlaps(cands: Candidate[], length: number): Candidate[] {
     if (j === k + 1) out.push(ordered[k]);
     else {
       const cluster = ordered.slice(k, j).sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
+      // Coverage over the cluster's range: linear in span lengths even for a huge chained cluster.
+      const base = ordered[k].start;
+      const covered = new Uint8Array(end - base);
       const won: Candidate[] = [];
-      for (const c of cluster) if (!won.some((w) => c.start < w.end && w.start < c.end)) won.push(c);
+      outer: for (const c of cluster) {
+        for (let i = c.start - base; i < c.end - base; i++) if (covered[i]) continue outer;
+        covered.fill(1, c.start - base, c.end - base);
+        won.push(c);
+      }
       won.sort((a, b) => a.start - b.start);
-      out.push(...won);
+      for (const w of won) out.push(w);
     }
     k = j;
   }

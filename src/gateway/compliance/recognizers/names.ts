@@ -123,7 +123,8 @@ function cueStrength(before: string): 0 | 1 | 2 {
   return 0;
 }
 
-const AND_RE = /,?[ \t]+and[ \t]+/g;
+// Bounded whitespace: an unbounded [ \t]+ here goes quadratic on a run of spaces.
+const AND_RE = /,?[ \t]{1,3}and[ \t]{1,3}(?=[^ \t])/g;
 const LETTER = /[\p{L}'’\-]/u;
 
 function isNameChar(c: string | undefined): boolean {
