@@ -237,7 +237,7 @@ export function createComplianceEngine(opts: ComplianceEngineOptions): Complianc
       const policy = defaultPolicy();
       const orgId = ctx.orgId ?? config.orgId;
       if (!config.enabled) {
-        return { action: 'allow', request: req, summary: summarize([], policy, 'allow'), redactedPromptText: promptText(req.messages, () => null) };
+        return { action: 'allow', request: req, summary: summarize([], policy, 'allow'), redactedPromptText: promptText(req.messages) };
       }
       const redactor = new Redactor(config.reversible);
       // Scan each text segment separately (offsets below are into the joined prompt text).
@@ -265,12 +265,12 @@ export function createComplianceEngine(opts: ComplianceEngineOptions): Complianc
       };
       let request = req;
       if (action === 'redact') request = { ...req, messages: mapTexts(req.messages, redactSegment) };
-      const redactedPromptText = promptText(request.messages, () => null);
+      const redactedPromptText = promptText(request.messages);
       const summary = summarize(all, policy, action, risk, action === 'redact' ? redactedByType : {});
       if (action === 'block') {
         const blockers = all.filter((f) => actionFor(policy, f.type) === 'block' && f.confidence >= policy.minConfidence);
         const kinds = [...new Set(blockers.map((f) => `${f.type} (${f.masked})`))].join(', ');
-        const safeText = promptText(mapTexts(req.messages, redactSegment), () => null);
+        const safeText = promptText(mapTexts(req.messages, redactSegment));
         return {
           action,
           request: req,
@@ -571,7 +571,7 @@ function mapTexts(messages: ChatMessage[], fn: (key: string, text: string) => st
   });
 }
 
-function promptText(messages: ChatMessage[], _unused: () => null): string {
+function promptText(messages: ChatMessage[]): string {
   const parts: string[] = [];
   forEachText(messages, (_k, t) => parts.push(t));
   return parts.join('\n\n');

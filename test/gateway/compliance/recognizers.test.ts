@@ -46,6 +46,13 @@ test('IP addresses but not version strings', () => {
   assert.deepEqual(found('mac 00:1A:2B:3C:4D:5E', 'IP_ADDRESS'), []);
 });
 
+test('IP ranges, netmasks and special addresses', () => {
+  assert.deepEqual(found('Subnet: 192.168.1.0/24 here', 'IP_ADDRESS'), ['192.168.1.0/24']);
+  assert.deepEqual(found('mask = 255.255.255.0', 'IP_ADDRESS'), [], 'a netmask is not a host');
+  assert.deepEqual(found('server.listen(3000, "0.0.0.0")', 'IP_ADDRESS'), [], 'unspecified address in code');
+  assert.deepEqual(found('connecting from localhost 127.0.0.1', 'IP_ADDRESS'), ['127.0.0.1']);
+});
+
 test('phones: international formats validated with libphonenumber', () => {
   assert.deepEqual(found('call me at +44 20 7123 4567', 'PHONE'), ['+44 20 7123 4567']);
   assert.deepEqual(found('US: (415) 555-0132', 'PHONE'), ['(415) 555-0132']);
@@ -77,6 +84,16 @@ test('secrets: vendor tokens, JWT, PEM, URLs, headers, key=value', () => {
   assert.deepEqual(found('DB_PASSWORD="hunter2!x"', 'PASSWORD'), ['hunter2!x']);
   assert.deepEqual(found('Authorization: Basic dXNlcjpwYXNzd29yZA==', 'API_KEY'), ['dXNlcjpwYXNzd29yZA==']);
   assert.deepEqual(found('client_secret: "q8F3kLmP0zXv7RtY2wBn5"', 'API_KEY'), ['q8F3kLmP0zXv7RtY2wBn5']);
+});
+
+test('secrets: SQL, CLI, comparisons and setters', () => {
+  assert.deepEqual(found("CREATE USER app IDENTIFIED BY 'Xk9#mPq2'", 'PASSWORD'), ['Xk9#mPq2']);
+  assert.deepEqual(found("ALTER ROLE postgres WITH PASSWORD 'Xk9#mPq2';", 'PASSWORD'), ['Xk9#mPq2']);
+  assert.deepEqual(found('curl -u "admin:s3cr3tPw" https://x.example', 'PASSWORD'), ['s3cr3tPw']);
+  assert.deepEqual(found('if (password === "Hunter2!x") {', 'PASSWORD'), ['Hunter2!x']);
+  assert.deepEqual(found('curl_easy_setopt(curl, CURLOPT_PASSWORD, "Zq8wLm3nP");', 'PASSWORD'), ['Zq8wLm3nP']);
+  assert.deepEqual(found('const stopword = "notasecret";', 'PASSWORD'), [], '"pword" inside a word');
+  assert.deepEqual(found('password_id = 2938479', 'PASSWORD'), [], 'metadata about a password');
 });
 
 test('secrets: placeholders and code references are not secrets', () => {
@@ -116,6 +133,13 @@ test('person and address (layer 2)', () => {
   assert.equal(addr.length, 1);
   assert.ok(addr[0].startsWith('1600 Pennsylvania Avenue') && addr[0].includes('20500'), addr[0]);
   assert.deepEqual(found('The Quick Brown Fox jumps over the Lazy Dog', 'PERSON'), []);
+  assert.deepEqual(found('Hello, this is Mr. Jason Hoover. Who are you?', 'PERSON'), ['Mr. Jason Hoover']);
+  assert.deepEqual(found('Our founders: Kovalev, Lee and Phillips.', 'PERSON'), ['Kovalev', 'Lee', 'Phillips']);
+  assert.deepEqual(found('Who is coming to Costa Rica with me?', 'PERSON'), []);
+  assert.deepEqual(found('He works at Rand Corporation now.', 'PERSON'), []);
+  // A name inside a street address belongs to the address.
+  const t = 'Send it to 78 Rua das Pedras 930\n Apt. 363\n São Paulo\n Kenya 92342';
+  assert.deepEqual(detect(t).map((f) => f.type), ['ADDRESS']);
 });
 
 test('findings carry offsets, confidence, recognizer and a masked preview (never the raw value)', () => {

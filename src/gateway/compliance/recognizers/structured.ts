@@ -76,7 +76,10 @@ function nanpValid(digits: string): boolean {
 
 /** Words that make a digit group a phone number (shared with detect.ts context scoring). */
 export const PHONE_CONTEXT =
-  /\b(?:phone|call(?:ed|ing)?|tel|telephone|mobile|cell|fax|office|contact|reach|dial|whats ?app|sms|text|answering|ring|ext|landline|hotline)\b/i;
+  /\b(?:phone|call(?:ed|ing)?|tel|telephone|mobile|cell|fax|office|contact|reach|dial|whats ?app|sms|text|answering|ring|ext|landline|hotline|number)\b/i;
+
+/** Six-digit numbers need an explicit phone word ("number" alone also fits ids like NI numbers). */
+const SHORT_PHONE_CONTEXT = /\b(?:phone|call|tel|telephone|mobile|cell|fax|office|reach|dial)\b/i;
 
 function hasPhoneContext(text: string, start: number, end: number): boolean {
   return PHONE_CONTEXT.test(text.slice(Math.max(0, start - 48), start)) || PHONE_CONTEXT.test(text.slice(end, end + 24));
@@ -95,14 +98,32 @@ export function findPhones(text: string): Candidate[] {
       const c = raw.charCodeAt(i);
       if (c >= 48 && c <= 57) nd++;
     }
-    if (nd < 7) return;
-    const digits = raw.replace(/\D/g, '');
+    if (nd < 6) return;
+    // Right after a token that has digits ("A311 5212 3456 78") the digits belong to a longer code.
+    if (start >= 2 && (text[start - 1] === ' ' || text[start - 1] === '-')) {
+      let j = start - 2;
+      let hasDigit = false;
+      while (j >= 0 && j >= start - 12 && /[A-Za-z0-9]/.test(text[j])) {
+        if (text.charCodeAt(j) <= 57 && text.charCodeAt(j) >= 48) hasDigit = true;
+        j--;
+      }
+      if (hasDigit && j < start - 2) return;
+    }
+    // Six-digit local numbers are grouped in pairs or triples ("61 51 81"), never single digits.
+    if (nd === 6) {
+      const c1 = raw.charCodeAt(1);
+      if (!(c1 >= 48 && c1 <= 57)) return;
+    }
     const core = raw.replace(/[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$/, '');
     const coreDigits = core.replace(/\D/g, '');
-    if (coreDigits.length < 7 || coreDigits.length > 15) return;
+    if (coreDigits.length < 6 || coreDigits.length > 15) return;
+    // Six digits ("61 51 81") is a short local number only when it is grouped and a phone word is next to it.
+    if (coreDigits.length === 6 && !(/[ .\-]/.test(core) && SHORT_PHONE_CONTEXT.test(text.slice(Math.max(0, start - 32), start + raw.length + 16)))) return;
     if (DATE_LIKE.test(core)) return;
     // Dotted quads are IPs or versions, never phones.
-    if (/^\d{1,3}(?:\.\d{1,5}){2,3}$/.test(core)) return;
+    // (US "833.719.3994" is a phone; four dotted groups or a short last group is not.)
+    const frenchDots = /^0\d(?:\.\d{2}){4}$/.test(core); // "02.27.96.63.08"
+    if (!frenchDots && /^\d{1,5}(?:\.\d{1,5}){3,}$/.test(core) || (!frenchDots && core.includes('.') && /^[\d.]+$/.test(core) && !/^\d{3}\.\d{3}\.\d{4}$/.test(core))) return;
     const hasPlus = raw.startsWith('+');
     const formatted = /[ .\-()]/.test(core);
     // Unformatted digit runs are only US numbers (10 digits, or 11 with a leading 1); anything else is
@@ -132,7 +153,6 @@ export function findPhones(text: string): Candidate[] {
     if (score === 0 && formatted && !/^\d{3}-\d{2}-\d{4}$/.test(core)) score = 0.35;
     if (score === 0) return;
     const needsContext = score < 0.5;
-    void digits;
     out.push({ type: 'PHONE', start, end: start + raw.length, score, recognizer: 'phone', needsContext });
   });
   return out;
