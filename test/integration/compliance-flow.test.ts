@@ -240,7 +240,6 @@ describe('a database password in a pasted config file (default policy)', () => {
 
   test(
     'next to an email address, the credentials are still redacted',
-    { todo: 'BUG: the email recognizer claims "hunter2pass@db.internal" and wins the overlap (compliance/detect.ts), so EMAIL (log-only) replaces URL_CREDENTIALS and the password is sent' },
     async () => {
       const file = `${DB_LINE}\ncontact = "jane.doe@example.com"\n`;
       await p.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Why does this config fail?\n${file}` }] });
@@ -328,7 +327,6 @@ describe('every way prompt text leaves the machine is scanned (default policy, A
   });
   test(
     'tool-call arguments in an earlier assistant turn',
-    { todo: 'BUG: compliance scanPrompt only maps message content; tool_calls[].function.arguments are sent raw (the audit prompt_text shows them redacted)' },
     async () => {
       clean(await upstreamOf('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: `{"k":"${AWS_KEY}"}` } }] }, { role: 'tool', tool_call_id: 'c1', content: 'ok' }] }));
     },

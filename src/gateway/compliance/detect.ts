@@ -9,6 +9,7 @@ import { PHONE_CONTEXT, findCards, findDates, findEmails, findIbans, findIps, fi
 import { findSecrets } from './recognizers/secrets.js';
 import { findAddresses, findPersons } from './recognizers/names.js';
 import { maskValue } from './mask.js';
+import { SEVERITY } from './policies.js';
 
 /** Findings below this are not reported. */
 export const REPORT_THRESHOLD = 0.5;
@@ -124,8 +125,28 @@ export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
   return out;
 }
 
+/** Secrets outrank everything else in an overlap: leaking half a credential is worse than a mis-typed span. */
+const SECRET_TYPES: ReadonlySet<EntityType> = new Set(['API_KEY', 'PASSWORD', 'URL_CREDENTIALS']);
+const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+
 /**
- * Highest confidence wins an overlap; ties go to the longer span. Candidates are bucketed by start
+ * Overlap order: a secret beats a non-secret (so "user:pass@host" is URL_CREDENTIALS, never an EMAIL
+ * "pass@host"); otherwise higher confidence, then the longer span, then the higher severity.
+ */
+function outranks(a: Candidate, b: Candidate): number {
+  const sa = SECRET_TYPES.has(a.type) ? 1 : 0;
+  const sb = SECRET_TYPES.has(b.type) ? 1 : 0;
+  return (
+    sb - sa ||
+    b.score - a.score ||
+    b.end - b.start - (a.end - a.start) ||
+    SEVERITY_RANK[SEVERITY[b.type]] - SEVERITY_RANK[SEVERITY[a.type]] ||
+    a.start - b.start
+  );
+}
+
+/**
+ * Overlaps are settled by `outranks`. Candidates are bucketed by start
  * (linear) and only clusters of overlapping candidates are sorted, so 100k non-overlapping findings
  * (adversarial input) cost no global sort. Returns the winners ordered by start.
  */
@@ -152,7 +173,7 @@ function resolveOverlaps(cands: Candidate[], length: number): Candidate[] {
     }
     if (j === k + 1) out.push(ordered[k]);
     else {
-      const cluster = ordered.slice(k, j).sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
+      const cluster = ordered.slice(k, j).sort(outranks);
       // Coverage over the cluster's range: linear in span lengths even for a huge chained cluster.
       const base = ordered[k].start;
       const covered = new Uint8Array(end - base);

@@ -91,7 +91,9 @@ export function createComplianceEngine(opts: ComplianceEngineOptions): Complianc
     try {
       const db = openDatabase(join(opts.dataDir, 'compliance.db'), { nativeBinding: opts.nativeBinding });
       storageEngine = db.engine;
-      store = new LearningStore(db);
+      store = new LearningStore(db, (e, scans) =>
+        logger.warn('compliance learning store: a background write failed; those scan records are not kept', { scans, error: e.message }),
+      );
     } catch (e) {
       storageError = `Compliance learning store unavailable (${(e as Error).message}); scanning continues without baselines or feedback.`;
       logger.warn(storageError);
@@ -555,19 +557,85 @@ const RECOGNIZERS = [
 
 type TextVisitor = (key: string, text: string) => void;
 
-/** Visits every text segment of the messages (string content and text parts), with a stable key. */
+/**
+ * Visits every string value inside a tool call's JSON arguments, depth first, numbering them so that
+ * mapToolArguments can rewrite the same leaves. Arguments that are not valid JSON (a model may emit
+ * anything) are one raw segment.
+ */
+function forEachToolArgument(args: string, key: string, fn: TextVisitor): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(args);
+  } catch {
+    if (args) fn(key, args);
+    return;
+  }
+  let n = 0;
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') fn(`${key}.${n++}`, v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+  };
+  walk(parsed);
+}
+
+/** Rewrites the string values of a tool call's JSON arguments; the result stays valid JSON. */
+function mapToolArguments(args: string, key: string, fn: (key: string, text: string) => string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(args);
+  } catch {
+    return args ? fn(key, args) : args;
+  }
+  let n = 0;
+  let changed = false;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const out = fn(`${key}.${n++}`, v);
+      if (out !== v) changed = true;
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) o[k] = walk(x);
+      return o;
+    }
+    return v;
+  };
+  const mapped = walk(parsed);
+  // Untouched arguments keep their exact bytes (cache keys, provider-side prompt caching).
+  return changed ? JSON.stringify(mapped) : args;
+}
+
+/**
+ * Visits every text segment of the messages (string content, text parts, and the string values in
+ * earlier assistant turns' tool-call arguments — they are sent to the provider too), with a stable key.
+ */
 function forEachText(messages: ChatMessage[], fn: TextVisitor): void {
   messages.forEach((m, i) => {
     if (typeof m.content === 'string') fn(`${i}`, m.content);
     else if (Array.isArray(m.content)) m.content.forEach((p, j) => { if (p.type === 'text') fn(`${i}.${j}`, p.text); });
+    m.tool_calls?.forEach((c, k) => { if (typeof c.function?.arguments === 'string') forEachToolArgument(c.function.arguments, `${i}.t${k}`, fn); });
   });
 }
 
 function mapTexts(messages: ChatMessage[], fn: (key: string, text: string) => string): ChatMessage[] {
   return messages.map((m, i) => {
-    if (typeof m.content === 'string') return { ...m, content: fn(`${i}`, m.content) };
-    if (Array.isArray(m.content)) return { ...m, content: m.content.map((p, j) => (p.type === 'text' ? { ...p, text: fn(`${i}.${j}`, p.text) } : p)) };
-    return m;
+    let out = m;
+    if (typeof m.content === 'string') out = { ...m, content: fn(`${i}`, m.content) };
+    else if (Array.isArray(m.content)) out = { ...m, content: m.content.map((p, j) => (p.type === 'text' ? { ...p, text: fn(`${i}.${j}`, p.text) } : p)) };
+    if (m.tool_calls?.length) {
+      out = {
+        ...out,
+        tool_calls: m.tool_calls.map((c, k) => {
+          if (typeof c.function?.arguments !== 'string') return c;
+          const args = mapToolArguments(c.function.arguments, `${i}.t${k}`, fn);
+          return args === c.function.arguments ? c : { ...c, function: { ...c.function, arguments: args } };
+        }),
+      };
+    }
+    return out;
   });
 }
 

@@ -14,6 +14,7 @@
 import type { Candidate } from './candidate.js';
 import { eachMatch } from './candidate.js';
 import { PEOPLE_NAMES } from '../data/people-names.js';
+import { COMMON_WORD_NAMES } from '../data/common-word-names.js';
 
 /** Lazily built name set, owned by the closure (no module-level mutable state beyond this cache). */
 const lexicon = (() => {
@@ -28,6 +29,25 @@ const lexicon = (() => {
     return set;
   };
 })();
+
+/**
+ * Names that are mostly ordinary words ("Echo: hello", "Hope this helps", "Page 3"): alone they are a
+ * PERSON only after an honorific or a strong cue ("Dear Hope,", "my name is Echo"); leading a run they need
+ * a known, unambiguous name after them ("Hope Sandoval"). Generated list (data/common-word-names.ts).
+ */
+const commonWordNames = (() => {
+  let set: Set<string> | null = null;
+  return (): Set<string> => (set ??= new Set([...COMMON_WORD_NAMES.split(' '), ...NAME_HOMOGRAPHS]));
+})();
+
+/**
+ * Given names that are also everyday words, kept by hand on top of the generated list because the
+ * corpus sees them mostly as names ("Mark", "Grace", "Frank"): they too need evidence when alone.
+ */
+const NAME_HOMOGRAPHS = `will art bill bliss brook brown chance chase clay cliff cook crystal dale dawn faith fisher ford
+  forest fox frank gay gold grace grant gray green hall hill holly hope hunter iris ivy jack joy king lake lane
+  love major mark marsh mason miles moon moss page park pearl price prince reed rich rose ruby russell sage
+  sharp snow sky spring star stone summer swift wall ward white wood woods young`.split(/\s+/);
 
 /** Capitalised words that are common at sentence starts or in titles and are not names. */
 const NOT_NAMES = new Set(
@@ -44,12 +64,8 @@ const NOT_NAMES = new Set(
   rue rua via calle avenida camino strada ulica utca plaza praça travessa estrada corso viale piazza
   new old good great big small high low long short first last next other same own all any each every
   some many much more most few less least one two three four five six seven eight nine ten
-  will can could would should shall might must may do does did done have has had be is are was were
-  art bill bliss brook brown case chance chase clay cliff cook crystal dale dawn day faith fields
-  fisher ford forest fox frank gay gold grace grant gray green hall hill holly hope hunter iris ivy
-  jack joy king lake lane long love major mark marsh may mason miles moon moss north page park
-  pearl price prince reed rich rose ruby russell sage sharp short snow sky south spring star stone
-  summer swift true wall ward west white wood woods young price lane
+  can could would should shall might must may do does did done have has had be is are was were
+  case day fields long north short south true west
   god lord king queen president doctor nurse manager director officer captain general
   english french german spanish italian american british chinese japanese russian
   company inc ltd llc corp group bank university school hospital hotel center centre
@@ -191,6 +207,24 @@ function preceding(text: string, pos: number): Preceding {
   return { word: raw.toLowerCase(), capital: raw.length > 0 && raw.charCodeAt(0) <= 90, punct, newline: newline || i < floor && pos - 40 <= 0 };
 }
 
+/**
+ * True when the run's first core word is a common word that is also a name ("Echo", "Will") and nothing
+ * after it is a known, unambiguous name: capitalisation alone is not evidence for those words.
+ */
+function commonWordLed(toks: string[], lows: string[], lex: Set<string>): boolean {
+  const common = commonWordNames();
+  let seen = 0;
+  for (let k = 0; k < toks.length; k++) {
+    if (SUFFIX_TITLES.test(toks[k]) || PARTICLES.test(toks[k])) continue;
+    const l = lows[k].endsWith("'s") || lows[k].endsWith('’s') ? lows[k].slice(0, -2) : lows[k];
+    if (seen++ === 0) {
+      if (!common.has(l)) return false;
+    } else if (!lex.has(l) || common.has(l)) return true;
+  }
+  // Alone: needs evidence. Followed only by known, unambiguous names ("Mark Johnson"): a name.
+  return seen <= 1;
+}
+
 export function findPersons(text: string): Candidate[] {
   const out: Candidate[] = [];
   const lex = lexicon();
@@ -254,6 +288,7 @@ export function findPersons(text: string): Candidate[] {
     const pre = preceding(text, start);
     const honor = pre.capital && HONORIFICS.has(pre.word);
     const cue = STRONG_CUE_WORDS.has(pre.word) && pre.punct !== '.' ? 2 : pre.punct === ',' || pre.punct === ':' || pre.punct === '>' || CUE_WORDS.has(pre.word) ? 1 : 0;
+    if (!honor && cue < 2 && commonWordLed(toks, lows, lex)) return;
     // One unknown capitalised word needs an honorific or a strong cue ("my name is", "says").
     if (known === 0 && coreN === 1 && !honor && cue < 2) return;
     const after = text.slice(end, end + 24);

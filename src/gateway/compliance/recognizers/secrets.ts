@@ -149,8 +149,9 @@ function findPem(text: string, out: Candidate[]): void {
   });
 }
 
-// Credentials in URLs / connection strings: scheme://user:password@host
-const URL_CRED_RE = /(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}:\/\/([^\s:\/'"<>]{1,128}):([^\s@\/'"<>]{1,256})@(?=[A-Za-z0-9\[])/g;
+// Credentials in URLs / connection strings: scheme://user:password@host (the user may be empty:
+// redis://:password@host).
+const URL_CRED_RE = /(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}:\/\/([^\s:\/'"<>]{0,128}):([^\s@\/'"<>]{1,256})@(?=[A-Za-z0-9\[])/g;
 
 function findUrlCredentials(text: string, out: Candidate[]): void {
   if (text.indexOf('://') < 0) return;

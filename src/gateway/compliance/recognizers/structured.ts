@@ -16,6 +16,8 @@ import { cardIssuer, ibanValid, ibanCountryLength, ssnValid } from '../validator
 const EMAIL_AT_RE = /[A-Za-z0-9_.%+\-]@[A-Za-z0-9]/g;
 const EMAIL_LOCAL_CHAR = /[A-Za-z0-9._%+\-]/;
 const EMAIL_DOMAIN_RE = /(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{1,59})(?![A-Za-z0-9\-])/y;
+/** "scheme://user:" right before a local part: the "local part" is a URL password, not a mailbox. */
+const URL_USERINFO_BEFORE_RE = /[A-Za-z][A-Za-z0-9+.\-]{1,20}:\/\/[^\s:\/'"<>@]{0,128}:$/;
 
 function alnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -38,6 +40,11 @@ export function findEmails(text: string): Candidate[] {
     while (s < at && !alnum(text.charCodeAt(s))) s++;
     const cut = s > 0 && EMAIL_LOCAL_CHAR.test(text[s - 1]) && s > minStart;
     if (s >= at || cut) continue;
+    // postgres://admin:hunter2@db.internal — the URL-credentials recognizer owns that span (bounded look-back).
+    if (s > 0 && text.charCodeAt(s - 1) === 58 /* : */) {
+      const before = text.slice(Math.max(0, s - 160), s);
+      if (before.includes('://') && URL_USERINFO_BEFORE_RE.test(before)) continue;
+    }
     EMAIL_DOMAIN_RE.lastIndex = at + 1;
     const d = EMAIL_DOMAIN_RE.exec(text);
     if (!d) continue;
@@ -189,8 +196,19 @@ export function findSsns(text: string): Candidate[] {
     const score = sep === '-' ? 0.6 : sep === '' ? 0.3 : 0.4;
     out.push({ type: 'SSN', start: m.index, end: m.index + raw.length, score, recognizer: 'ssn', needsContext: sep !== '-' });
   });
+  // Mis-dashed forms ("078-051121", "07805-1121"; Presidio's weak patterns): only next to an SSN word —
+  // 5-4 is also a ZIP+4 code.
+  if (text.indexOf('-') >= 0) {
+    eachMatch(SSN_WEAK_RE, text, (m) => {
+      const digits = m[0].replace('-', '');
+      if (!ssnValid(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5))) return;
+      // 0.42 + 0.45 with an SSN word: above a phone reading of the same digits ('number' is a phone cue).
+      out.push({ type: 'SSN', start: m.index, end: m.index + m[0].length, score: 0.42, recognizer: 'ssn', needsContext: true });
+    });
+  }
   return out;
 }
+const SSN_WEAK_RE = /(?<![\d\-.])(?:\d{3}-\d{6}|\d{5}-\d{4})(?![\d]|[\-.]\d)/g;
 
 const IBAN_RE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,8}(?:[ ]?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])/g;
 
