@@ -26,7 +26,10 @@ stamp="$(hash_of "$E2E/package-lock.json")"
 if [ "$(cat "$E2E/node_modules/.smartflow-e2e-stamp" 2>/dev/null)" != "$stamp" ]; then
   log "installing code-server + Node 24 (npm ci; code-server's native modules take ~2 minutes)"
   (cd "$E2E" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-  if ! (cd "$E2E" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm rebuild code-server --foreground-scripts \
+  # Under `npm test` the outer npm's npm_* variables (npm_config_user_agent says "node/v20", which
+  # code-server's postinstall checks) would leak into this npm: drop them all first.
+  if ! (cd "$E2E" && for v in $(compgen -e | grep '^npm_'); do unset "$v"; done \
+      && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm rebuild code-server --foreground-scripts \
       >"$WORK/code-server-install.log" 2>&1); then
     tail -40 "$WORK/code-server-install.log" >&2
     log "code-server's install script failed (full log: $WORK/code-server-install.log). It needs Debian libkrb5-dev and a C++ toolchain." >&2
