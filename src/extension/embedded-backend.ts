@@ -77,7 +77,7 @@ export function storeQuery(filter: LogFilter, limit: number, offset: number): Re
   if (filter.model) q.model = filter.model;
   if (filter.cached) q.cached = filter.cached === 'yes';
   if (filter.status) q.status = filter.status;
-  else if (filter.compliance === 'violated') q.status = 'violated';
+  if (filter.compliance) q.compliance = filter.compliance;
   if (filter.text) q.text = filter.text;
   return q;
 }

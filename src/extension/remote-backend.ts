@@ -57,7 +57,8 @@ function filterQuery(f: LogFilter): Record<string, string | number | boolean | u
     provider: f.provider,
     model: f.model,
     cached: f.cached ? f.cached === 'yes' : undefined,
-    status: f.status ?? (f.compliance === 'violated' ? 'violated' : undefined),
+    status: f.status,
+    compliance: f.compliance,
     text: f.text,
   };
 }

@@ -25,6 +25,8 @@ export interface LogQuery {
   userId?: string;
   conversationId?: string;
   status?: LogStatus;
+  /** Compliance outcome: "compliant" also matches records the compliance layer did not see. */
+  compliance?: 'compliant' | 'violated';
   cached?: boolean;
   /** Substring (case-insensitive for ASCII) of request id, model, user id, prompt or response text. */
   text?: string;
@@ -132,6 +134,9 @@ export function buildWhere(q: LogQuery, nowMs: number): { where: string[]; param
     default:
       throw new GatewayError('invalid_request', `Unknown status "${String(q.status)}": use ok, error, violated or cached.`);
   }
+  if (q.compliance === 'violated') where.push("l.compliance_status = 'violated'");
+  else if (q.compliance === 'compliant') where.push("(l.compliance_status IS NULL OR l.compliance_status <> 'violated')");
+  else if (q.compliance !== undefined) throw new GatewayError('invalid_request', `Unknown compliance filter "${String(q.compliance)}": use compliant or violated.`);
   if (q.cached !== undefined) where.push(q.cached ? 'l.cached = 1' : 'l.cached = 0');
   if (q.text) {
     needsText = true;

@@ -42,6 +42,10 @@ export function logQueryFromParams(q: URLSearchParams): LogQuery {
   if (status !== undefined && !STATUSES.includes(status as LogStatus)) {
     throw new GatewayError('invalid_request', `Query parameter "status" must be one of ${STATUSES.join(', ')} (got "${status}").`);
   }
+  const compliance = str(q, 'compliance');
+  if (compliance !== undefined && compliance !== 'compliant' && compliance !== 'violated') {
+    throw new GatewayError('invalid_request', `Query parameter "compliance" must be compliant or violated (got "${compliance}").`);
+  }
   const days = intParam(q, 'days');
   if (days === 0) throw new GatewayError('invalid_request', 'Query parameter "days" must be at least 1 (leave it out for all days).');
   const limit = intParam(q, 'limit');
@@ -58,6 +62,7 @@ export function logQueryFromParams(q: URLSearchParams): LogQuery {
     userId: str(q, 'user_id', 'userId'),
     conversationId: str(q, 'conversation_id', 'conversationId'),
     status: status as LogStatus | undefined,
+    compliance: compliance as LogQuery['compliance'],
     cached: boolParam(q, 'cached'),
     text: str(q, 'text', 'q'),
   };

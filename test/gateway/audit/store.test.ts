@@ -153,6 +153,9 @@ test('filters: provider, model, days, start/end, user, conversation, status, cac
     assert.deepEqual(await ids({ status: 'ok' }), [id(0), id(1), id(3)]);
     assert.deepEqual(await ids({ status: 'violated' }), [id(0)]);
     assert.deepEqual(await ids({ status: 'cached' }), [id(0), id(3)]);
+    assert.deepEqual(await ids({ compliance: 'violated' }), [id(0)]);
+    assert.deepEqual(await ids({ compliance: 'compliant' }), [id(1), id(2), id(3)], 'records the compliance layer never saw count as compliant');
+    assert.deepEqual(await ids({ compliance: 'compliant', status: 'error' }), [id(2)]);
     assert.deepEqual(await ids({ cached: false }), [id(1), id(2)]);
     assert.deepEqual(await ids({ text: 'fortytwo' }), [id(3)]);
     assert.deepEqual(await ids({ text: '100%' }), [id(0)], '% is literal, not a wildcard');
@@ -162,6 +165,7 @@ test('filters: provider, model, days, start/end, user, conversation, status, cac
     assert.deepEqual(await ids({ text: 'u3' }), [id(3)]);
     assert.deepEqual(await ids({ text: 'haiku' }), [id(2)]);
     assert.deepEqual(await ids({ provider: 'anthropic', days: 7, userId: 'u2' }), [id(1)]);
+    await assert.rejects(store.getLogs({ compliance: 'bogus' as never }), (e: unknown) => e instanceof GatewayError && e.code === 'invalid_request');
     await assert.rejects(store.getLogs({ status: 'bogus' as never }), (e: unknown) => e instanceof GatewayError && e.code === 'invalid_request');
     await assert.rejects(store.getLogs({ cursor: 'garbage' }), (e: unknown) => e instanceof GatewayError && e.code === 'invalid_request');
     await assert.rejects(store.getLogs({ start: 'yesterday' }), /YYYY-MM-DD/);
