@@ -294,7 +294,9 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
   if (f.model && r.model !== f.model) return false;
   if (f.cached === 'yes' && !r.metacache?.hit) return false;
   if (f.cached === 'no' && r.metacache?.hit) return false;
-  if (f.compliance && r.compliance_status !== f.compliance) return false;
+  // "compliant" means no violation was found (records the compliance layer never saw included), as in SQL.
+  if (f.compliance === 'violated' && r.compliance_status !== 'violated') return false;
+  if (f.compliance === 'compliant' && r.compliance_status === 'violated') return false;
   if (f.status === 'ok' && isErrorRecord(r)) return false;
   if (f.status === 'error' && !isErrorRecord(r)) return false;
   if (f.text) {
@@ -309,12 +311,45 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
 }
 
 /**
- * The part of a filter the audit store cannot apply itself (it filters provider, model, dates, cached,
- * one status and text in SQL): "compliant", or "violated" together with an ok/error status.
+ * The part of a filter a remote gateway may not apply itself: older gateways filter provider, model,
+ * dates, cached, one status and text, but not the compliance outcome. Our own store filters it all.
  */
 export function postFilterOf(f: LogFilter): LogFilter {
   if (f.compliance === 'compliant' || (f.compliance === 'violated' && f.status)) return { compliance: f.compliance, status: f.status };
   return {};
+}
+
+/**
+ * One page of records from a store that filters and pages in SQL. When `post` is not empty, rows are
+ * also checked here, so paging has to happen here too (the store's pages hold at most 1000 rows, and a
+ * short page means the end).
+ */
+export async function collectPage(
+  q: LogPageQuery,
+  post: LogFilter,
+  fetchRows: (limit: number, offset: number) => Promise<LogRecord[]>,
+  maxBatches: number,
+): Promise<LogRecord[]> {
+  const direct = Object.keys(post).length === 0;
+  const out: LogRecord[] = [];
+  let skip = direct ? 0 : q.offset;
+  let offset = direct ? q.offset : 0;
+  const batch = direct ? Math.min(q.limit, 1000) : Math.min(Math.max(q.limit, 200), 1000);
+  for (let i = 0; i < maxBatches && out.length < q.limit; i++) {
+    const rows = await fetchRows(batch, offset);
+    offset += rows.length;
+    for (const r of rows) {
+      if (!matchesFilter(r, post)) continue;
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      out.push(r);
+      if (out.length >= q.limit) break;
+    }
+    if (rows.length < batch) break;
+  }
+  return out;
 }
 
 /** Days between `from` (YYYY-MM-DD) and now, rounded up, for stores whose query takes `days`. */

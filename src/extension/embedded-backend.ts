@@ -10,9 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { CacheStats, ChatRequest, ChatStream, ModelInfo, ProviderHealth, ProviderStatus, RequestContext } from '../gateway/types.js';
 import type { LogFilter } from '../webview/protocol.js';
 import {
+  collectPage,
   filterBounds,
-  matchesFilter,
-  postFilterOf,
   redactWithFindings,
   summarizeRecords,
   toAnalyticsSummary,
@@ -170,30 +169,8 @@ export class EmbeddedBackend implements GatewayBackend {
 
   async getLogs(q: LogPageQuery): Promise<LogRecord[]> {
     const store = this.store();
-    // SQL does the filtering and paging; only what it cannot express is checked here (and then
-    // paging is done here too).
-    const post = postFilterOf(q.filter);
-    const direct = Object.keys(post).length === 0;
-    const out: LogRecord[] = [];
-    let skip = direct ? 0 : q.offset;
-    let storeOffset = direct ? q.offset : 0;
-    // The stores serve at most 1000 rows a page; a short page means the end.
-    const batch = direct ? Math.min(q.limit, 1000) : Math.min(Math.max(q.limit, 200), 1000);
-    for (let guard = 0; guard < 50 && out.length < q.limit; guard++) {
-      const rows = asRecords(await store.getLogs(storeQuery(q.filter, batch, storeOffset)));
-      storeOffset += rows.length;
-      for (const r of rows) {
-        if (!matchesFilter(r, post)) continue;
-        if (skip > 0) {
-          skip--;
-          continue;
-        }
-        out.push(r);
-        if (out.length >= q.limit) break;
-      }
-      if (rows.length < batch) break;
-    }
-    return out;
+    // Our store filters everything in SQL, so nothing is post-filtered here.
+    return collectPage(q, {}, async (limit, offset) => asRecords(await store.getLogs(storeQuery(q.filter, limit, offset))), 50);
   }
 
   async getLog(id: string): Promise<LogRecord | null> {

@@ -13,7 +13,7 @@ import { sseEvents } from '../gateway/client/sse.js';
 import type { LogFilter } from '../webview/protocol.js';
 import {
   filterBounds,
-  matchesFilter,
+  collectPage,
   postFilterOf,
   summarizeRecords,
   toAnalyticsSummary,
@@ -208,30 +208,9 @@ export class RemoteBackend implements GatewayBackend {
   }
 
   async getLogs(q: LogPageQuery): Promise<LogRecord[]> {
-    // SQL does the filtering and paging; only what it cannot express is checked here (and then
-    // paging is done here too).
-    const post = postFilterOf(q.filter);
-    const direct = Object.keys(post).length === 0;
-    const out: LogRecord[] = [];
-    let skip = direct ? 0 : q.offset;
-    let offset = direct ? q.offset : 0;
-    // The stores serve at most 1000 rows a page; a short page means the end.
-    const batch = direct ? Math.min(q.limit, 1000) : Math.min(Math.max(q.limit, 200), 1000);
-    for (let guard = 0; guard < 20 && out.length < q.limit; guard++) {
-      const rows = asRecords(await this.http.api('management', { method: 'GET', path: REMOTE_PATHS.logs, query: { ...filterQuery(q.filter), limit: batch, offset } }));
-      offset += rows.length;
-      for (const r of rows) {
-        if (!matchesFilter(r, post)) continue;
-        if (skip > 0) {
-          skip--;
-          continue;
-        }
-        out.push(r);
-        if (out.length >= q.limit) break;
-      }
-      if (rows.length < batch) break;
-    }
-    return out;
+    const fetchRows = async (limit: number, offset: number) =>
+      asRecords(await this.http.api('management', { method: 'GET', path: REMOTE_PATHS.logs, query: { ...filterQuery(q.filter), limit, offset } }));
+    return collectPage(q, postFilterOf(q.filter), fetchRows, 20);
   }
 
   async getLog(id: string): Promise<LogRecord | null> {
