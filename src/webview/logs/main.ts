@@ -221,7 +221,7 @@ function renderCharts(c: ChartData): void {
         { type: 'line', label: 'Cost (USD)', data: c.days.map((d) => d.costUsd), borderColor: c2, backgroundColor: c2, yAxisID: 'y1' },
       ],
     },
-    options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, position: 'left' }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } },
+    options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, position: 'left' }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, ticks: { callback: (v) => fmtCost(Number(v)) } } } },
   });
   draw(chCache.canvas, {
     type: 'line',

@@ -10,6 +10,7 @@
 import type { Candidate } from './candidate.js';
 import { eachMatch } from './candidate.js';
 import { charClasses, looksLikeHash, looksLikeUuid, shannonEntropy } from '../validators.js';
+import { findContextSecrets } from './secrets-context.js';
 
 interface VendorPattern {
   name: string;
@@ -17,10 +18,13 @@ interface VendorPattern {
   score: number;
   /** Literal substrings one of which must occur for the pattern to be tried (cheap pre-filter). */
   hints?: string[];
+  /** Structural check on the matched token (decoded prefix, checksum). */
+  check?: (token: string) => boolean;
 }
 
 const TB = '(?![A-Za-z0-9_\\-])'; // token boundary after
-const LB = '(?<![A-Za-z0-9_\\-])'; // token boundary before
+// Token boundary before; an ANSI colour code right before a token (coloured terminal output) counts as one.
+const LB = '(?:(?<![A-Za-z0-9_\\-])|(?<=\\x1b\\[[0-9;]{0,12}m))';
 const v = (name: string, body: string, score = 0.95, hints?: string[]): VendorPattern => ({
   name,
   re: new RegExp(`${LB}${body}${TB}`, 'g'),
@@ -88,7 +92,9 @@ const VENDORS: VendorPattern[] = [
   v('dynatrace', 'dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}'),
   v('facebook', 'EAA[A-Za-z0-9]{90,400}', 0.85),
   v('instagram', 'IGQV[A-Za-z0-9_\\-]{100,400}', 0.9),
-  v('jfrog', '(?:AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})', 0.95, ['AKCp', 'cmVmdGtu']),
+  v('jfrog', 'AKCp[A-Za-z0-9]{69}', 0.95),
+  // JFrog reference tokens are base64 of "reftkn:<2-digit version>:<10-digit expiry>:<random>".
+  { ...v('jfrog', 'cmVmdGtu[A-Za-z0-9]{56}', 0.95), check: (t) => /^reftkn:\d{2}:\d{10}:/.test(Buffer.from(t, 'base64').toString('latin1')) },
   v('aws_mws', 'amzn\\.mws\\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}'),
   v('aws_appsync', 'da2-[a-z0-9]{26}'),
   v('aws_bedrock', '(?:ABSK[A-Za-z0-9+/]{100,200}={0,2}|bedrock-api-key-[A-Za-z0-9+/=]{20,200})', 0.95, ['ABSK', 'bedrock-api-key-']),
@@ -116,7 +122,11 @@ const VENDORS: VendorPattern[] = [
   v('together', 'tgp_v1_[A-Za-z0-9_\\-]{40,50}'),
   v('supabase', 'sbp_(?:v0_)?[a-f0-9]{40}'),
   v('postman_pmat', 'PMAT-[A-Z0-9]{26}'),
-  v('newrelic_nral', '[a-f0-9]{36}NRAL', 0.9, ['NRAL']),
+  // License keys: 40 characters ending in NRAL; EU-region keys start "eu01x" and pad with 'x'.
+  v('newrelic_nral', '(?:[a-f0-9]{36}|[a-z]{2}\\d{2}x[a-f0-9x]{31})NRAL', 0.9, ['NRAL']),
+  // Microsoft "common annotated security key" format (Azure DevOps PATs, AI services, storage keys):
+  // 52 random characters, then the fixed JQQJ9 signature and a provider/version tail.
+  { name: 'azure_cask', re: /(?<![A-Za-z0-9_\-+\/])[A-Za-z0-9+\/]{52}JQQJ9[9DH][A-Za-z0-9+\/]{12,40}={0,2}(?![A-Za-z0-9_\-+\/=])/g, score: 0.95, hints: ['JQQJ9'] },
   v('mailgun_key', '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', 0.85, ['-']),
   v('alibaba', 'LTAI[A-Za-z0-9]{12,20}', 0.9),
   v('gitlab_session', '_gitlab_session=[a-f0-9]{32}', 0.95, ['_gitlab_session=']),
@@ -165,7 +175,7 @@ function findUrlCredentials(text: string, out: Candidate[]): void {
 }
 
 // Authorization headers: "Authorization: Bearer <tok>", "Basic <b64>", and bare "Bearer <tok>".
-const AUTH_RE = /(?<![A-Za-z0-9])(?:(?:proxy-)?authorization["']?\s{0,3}[:=]\s{0,3}["']?\s{0,3}(?:(?:bearer|basic|token|digest|apikey|sso-key)\s{1,3})?|bearer\s{1,3})([A-Za-z0-9._~+\/\-]{8,4096}={0,2})/gi;
+const AUTH_RE = /(?<![A-Za-z0-9])(?:(?:proxy-)?authorization["']?\s{0,3}[:=]\s{0,3}["']?\s{0,3}(?:(?:bearer|basic|token|digest|apikey|sso-key|ntlm|negotiate)\s{1,3})?|bearer\s{1,3})([A-Za-z0-9._~+\/\-]{8,4096}={0,2})/gi;
 
 function findAuthHeaders(text: string, out: Candidate[]): void {
   if (!/authorization|bearer/i.test(text)) return;
@@ -210,7 +220,8 @@ function findKeyValues(text: string, out: Candidate[]): void {
     // The keyword starts an identifier part: "stopword" and "keyword" hide no "pword"/"key".
     const prev = m.index > 0 ? text[m.index - 1] : '';
     if (/[a-z]/.test(prev) && !/[A-Z]/.test(kw[0])) return;
-    if (/[A-Z]/.test(prev) && /[a-z]/.test(kw[0])) return;
+    // …except a full "password" glued to an upper-case prefix ("ANYpassword", "DBpassword").
+    if (/[A-Z]/.test(prev) && /[a-z]/.test(kw[0]) && !/^pass(?:word|wd|phrase)$/.test(kw)) return;
     // Short keywords must end the identifier outright ("PWR_MGM", "APIs", "KEYBOARD" are not keys).
     if (/^(?:pw|pwd|api|key|otp|mfa|cred|auth)$/i.test(kw) && /[A-Za-z]/.test(next)) return;
     const isIdentified = /^identified/i.test(kw);
@@ -220,12 +231,18 @@ function findKeyValues(text: string, out: Candidate[]): void {
     while (i < text.length && k < 32 && /[A-Za-z0-9_\-.]/.test(text[i])) { i++; k++; }
     // "password_id", "token_length", "secret_field": metadata about a secret, not the secret.
     if (/^[_\-.]?(?:id|ids|len|length|count|min|max|size|hash|type|field|label|hint|policy|rules?|reset|expir\w*|url|uri|file|path|name|prompt|input|regex|pattern|validation)$/i.test(text.slice(idStart, i))) return;
+    // "password for root: x" names whose password it is before the separator.
+    if (PASSWORD_KEY.test(kw)) {
+      const forUser = /^[ \t]{1,3}for[ \t]{1,3}[\w.@\-]{1,40}(?=[ \t]{0,3}[:=])/.exec(text.slice(i, i + 52));
+      if (forUser) i += forUser[0].length;
+    }
     let j = 0;
     while (i < text.length && j < 3 && /["'\]\)>]/.test(text[i])) { i++; j++; }
     // Separator: "=", ":", ":=", "=>", "is", or a CLI space ("--password xyz").
     let s = i;
     while (s < text.length && s - i < 4 && (text[s] === ' ' || text[s] === '\t')) s++;
     let sepFound = false;
+    let proseSep = false; // "token is …": prose, weaker evidence than "=" or ":"
     // Literal comparisons leak the literal ("if password == 'x'").
     const cmp = /^(?:===?|!==?)[ \t]*(?=["'`])/.exec(text.slice(s, s + 6));
     if (cmp) { s += cmp[0].length; sepFound = true; }
@@ -238,7 +255,7 @@ function findKeyValues(text: string, out: Candidate[]): void {
     }
     else if (text.startsWith(':=', s) || text.startsWith('=>', s) || text.startsWith('->', s)) { s += 2; sepFound = true; }
     else if (text[s] === '=' || text[s] === ':') { s += 1; sepFound = true; }
-    else if (/^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; }
+    else if (/^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; proseSep = true; }
     const cliFlag = m.index >= 1 && text[m.index - 1] === '-' || /-{1,2}[\w\-]{0,20}$/.test(text.slice(Math.max(0, m.index - 22), m.index));
     // Space-separated forms: SQL "IDENTIFIED BY 'x'" / "PASSWORD 'x'", "#define password \"x\"", "SET password \"x\"".
     const spaceQuoted = s > i && /["'`]/.test(text[s] ?? '') && (isIdentified || PASSWORD_KEY.test(kw) || /(?:#[ \t]*define|%define|%global|\bset|\bexport)[ \t]+\w*$/i.test(text.slice(Math.max(0, m.index - 16), m.index)));
@@ -260,9 +277,14 @@ function findKeyValues(text: string, out: Candidate[]): void {
     if (quote) {
       const q = quote.length === 1 ? quote : quote;
       const close = text.indexOf(q, s);
-      if (close < 0 || close > limit) return;
-      e = close;
-      if (text.slice(s, e).includes('\n')) return;
+      if (close >= 0 && close <= limit && !text.slice(s, close).includes('\n')) e = close;
+      else if (quote.length === 1) {
+        // Unclosed on this line (a continued string, "key = 'abc…\"): the token up to whitespace.
+        quote = '';
+        VALUE_RE.lastIndex = s;
+        const vm = VALUE_RE.exec(text);
+        e = s + (vm ? vm[0].length : 0);
+      } else return;
     } else {
       VALUE_RE.lastIndex = s;
       const vm = VALUE_RE.exec(text);
@@ -294,7 +316,8 @@ function findKeyValues(text: string, out: Candidate[]): void {
     if (value.length < 8) return;
     const classes = charClasses(value);
     const ent = shannonEntropy(value);
-    if (looksLikeUuid(value)) return;
+    // A UUID is a secret only under an unambiguous secret name (Heroku-style keys, "--secret-token <uuid>").
+    if (looksLikeUuid(value) && (generic || proseSep || !/secret|token|api[_\-. ]?key|apikey|access[_\-]?key/.test(keyLower))) return;
     if (/^[a-z]+(?:[_\-][a-z]+)*$/.test(value)) return; // snake/kebab words: config names
     if (/^[A-Za-z]+$/.test(value) && ent < 3.6) return;
     if (classes < 2 || ent < (generic ? 3.0 : 2.5)) return;
@@ -307,6 +330,20 @@ function findKeyValues(text: string, out: Candidate[]): void {
 // Stand-alone high-entropy tokens (no key name nearby): long, mixed classes, random-looking.
 const TOKEN_RE = /(?<![A-Za-z0-9_\-+\/=.~$|%])[A-Za-z0-9_\-+\/=.~$|%]{24,1024}/g;
 
+/**
+ * Base64 of an ordinary sentence (data URIs of text, encoded messages) is not a credential: it decodes to
+ * printable single-line text made mostly of letters with several spaces. Encoded configs (newlines) and
+ * encoded secrets (no spaces) do not pass.
+ */
+function isBase64Prose(tok: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(tok) || tok.length % 4 !== 0) return false;
+  const d = Buffer.from(tok, 'base64').toString('latin1');
+  if (!/^[\x20-\x7e]+$/.test(d)) return false;
+  const spaces = d.split(' ').length - 1;
+  const letters = d.replace(/[^A-Za-z ]/g, '').length;
+  return spaces >= 3 && letters / d.length >= 0.85;
+}
+
 function findHighEntropy(text: string, out: Candidate[]): void {
   eachMatch(TOKEN_RE, text, (m) => {
     let tok = m[0];
@@ -316,6 +353,7 @@ function findHighEntropy(text: string, out: Candidate[]): void {
     while (tok.length && /[.\-|$%]$/.test(tok)) tok = tok.slice(0, -1);
     if (tok.length < 24) return;
     if (looksLikeHash(tok) || looksLikeUuid(tok)) return;
+    if (isBase64Prose(tok)) return;
     if (tok.startsWith('/') || /[A-Za-z0-9]=[A-Za-z0-9%]/.test(tok.replace(/=+$/, ''))) return; // paths, query params
     if (/^[0-9a-f\-]+$/i.test(tok)) return; // hex ids, digests, UUID lists
     if (/^(?:sha\d{1,3}|md5)-/i.test(tok)) return; // subresource integrity
@@ -375,6 +413,7 @@ export function findSecrets(text: string): Candidate[] {
   for (const p of VENDORS) {
     if (p.hints && !p.hints.some((h) => hints.has(h))) continue;
     eachMatch(p.re, text, (m) => {
+      if (p.check && !p.check(m[0])) return;
       out.push({ type: 'API_KEY', start: m.index, end: m.index + m[0].length, score: p.score, recognizer: `secret:${p.name}`, contextApplied: true });
     });
   }
@@ -384,5 +423,6 @@ export function findSecrets(text: string): Candidate[] {
   findKeyValues(text, out);
   if (text.includes('-u') || text.includes('--user') || text.includes('SecureString')) findCliPasswords(text, out);
   findHighEntropy(text, out);
+  out.push(...findContextSecrets(text));
   return out;
 }
