@@ -69,6 +69,7 @@ test('Salesforce org ids only near org / salesforce words', () => {
   assert.deepEqual(secrets(`Salesforce: ${org}abc`), [org + 'abc']);
   assert.deepEqual(secrets(`record ${org} updated`), [], 'no context');
   assert.deepEqual(secrets('org 00Dabcdefghijkl'), [], 'no digit or capital in the body');
+  assert.deepEqual(secrets(`sf org id ${org}ab`), [], 'Salesforce ids are 15 or 18 characters, never 17');
 });
 
 test('Azure CASK keys (JQQJ9 signature) and New Relic EU license keys', () => {
@@ -93,9 +94,11 @@ test('byte arrays next to key names; ordinary number lists are not keys', () => 
   const dec = [...randomBytes(12)].join(', ');
   assert.deepEqual(secrets(`var hmacSecret = []byte{${dec}}`), [dec]);
   assert.deepEqual(secrets(`\tSecret: []byte{${dec}},`), [dec]);
+  assert.deepEqual(secrets(`#define AESKEY {${bytes}}`), [bytes]);
   assert.deepEqual(secrets(`int ports[] = {80, 443, 8080, 8443, 3000, 5000, 9000, 9090};`), []);
   assert.deepEqual(secrets(`keys = [1, 2, 3]`), [], 'too short for key material');
   assert.deepEqual(secrets(`monkey = {1, 2, 3, 4, 5, 6, 7, 8, 9}`), [], 'key inside a word');
+  assert.deepEqual(secrets(`static const int DIV[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};`), [], 'IV inside a word');
 });
 
 test('hard-coded fallbacks of environment lookups', () => {

@@ -65,8 +65,8 @@ function findAlibabaSecret(text: string, out: Candidate[]): void {
   });
 }
 
-// --- Salesforce org ids: "00D" + 12 (15-char id) up to 15 (18-char id) characters, only near org words ---
-const SF_ORG_RE = /(?<![A-Za-z0-9])00D[A-Za-z0-9]{12,15}(?![A-Za-z0-9])/g;
+// --- Salesforce org ids: 15- or 18-character ids starting "00D", only near org words ---
+const SF_ORG_RE = /(?<![A-Za-z0-9])00D(?:[A-Za-z0-9]{15}|[A-Za-z0-9]{12})(?![A-Za-z0-9])/g;
 const SF_CONTEXT = /(?:org|salesforce|sfdc|force\.com)/i;
 
 function findSalesforceOrgIds(text: string, out: Candidate[]): void {
@@ -91,7 +91,11 @@ function findByteArrays(text: string, out: Candidate[]): void {
   eachMatch(ARRAY_KEY_RE, text, (m) => {
     if (m.index < lastEnd) return;
     const prev = m.index > 0 ? text[m.index - 1] : '';
-    if (/[a-z]/.test(prev) && /[a-z]/.test(m[0][0])) return; // "monkey", "hockey"
+    // The name starts an identifier part: "monkey", "DIV", "hockey" hide no key; "hmacSecret", "AES_KEY"
+    // do, and so does an all-caps compound of a longer name ("AESKEY", "HMACSECRET").
+    const camel = /[a-z]/.test(prev) && /[A-Z]/.test(m[0][0]);
+    const capsCompound = /[A-Z]/.test(prev) && m[0].length >= 3 && m[0] === m[0].toUpperCase();
+    if (/[A-Za-z]/.test(prev) && !camel && !capsCompound) return;
     // Up to 32 characters of declaration ("Key:", "[] = ", " = (byte[]) ", "[]byte") before the bracket.
     let i = m.index + m[0].length;
     const declEnd = Math.min(text.length, i + 32);
