@@ -11,7 +11,7 @@
  * own build in node_modules, then `node:sqlite`.
  */
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
@@ -121,7 +121,7 @@ export function describeEngine(info: EngineInfo): string {
 
 /** Opens (creating folders as needed) a database in WAL mode. Throws `SqliteUnavailableError` if no engine loads. */
 export function openDatabase(path: string, opts: OpenOptions = {}): SqlDb {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:' && !opts.readonly) makePrivateFile(path);
   const host = hostRuntime();
   const skipped: string[] = [];
   const causes: unknown[] = [];
@@ -258,5 +258,20 @@ export function betterSqliteModulePath(): string | null {
     return req.resolve('better-sqlite3');
   } catch {
     return null;
+  }
+}
+
+/**
+ * Prompts, user ids and cache entries live in these files: create them readable by the owner only
+ * (SQLite gives the -wal and -shm files the main file's permissions), whatever the umask or the mode of
+ * a folder the user pointed us at.
+ */
+function makePrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // Not our file (e.g. a read-only share): SQLite will report what matters when it opens it.
   }
 }

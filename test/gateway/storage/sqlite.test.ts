@@ -39,6 +39,29 @@ test('plain Node opens better-sqlite3 (bundled build) in WAL and says so', () =>
   }
 });
 
+test('database files are private to the owner, even in a world-readable folder', () => {
+  const { dir, cleanup } = tempDir('sf-sqlite-');
+  const shared = join(dir, 'shared');
+  mkdirSync(shared, { mode: 0o755 });
+  const old = process.umask(0o022);
+  try {
+    const path = join(shared, 'nested', 'p.db');
+    const db = openDatabase(path);
+    db.exec('CREATE TABLE t (x TEXT); INSERT INTO t VALUES (\'prompt text\')');
+    for (const f of [path, `${path}-wal`]) assert.equal(statSync(f).mode & 0o777, 0o600, `${f} is 0600`);
+    assert.equal(statSync(dirname(path)).mode & 0o777, 0o700, 'a folder we create is 0700');
+    db.close();
+    // A file created earlier with loose permissions is tightened on open.
+    const loose = join(shared, 'loose.db');
+    writeFileSync(loose, '', { mode: 0o644 });
+    openDatabase(loose).close();
+    assert.equal(statSync(loose).mode & 0o777, 0o600);
+  } finally {
+    process.umask(old);
+    cleanup();
+  }
+});
+
 test('hostRuntime tells Electron from Node by process.versions', () => {
   assert.deepEqual(hostRuntime({ ...process.versions, electron: '37.2.0', modules: '136' } as NodeJS.ProcessVersions), { runtime: 'electron', abi: '136' });
   assert.deepEqual(hostRuntime(process.versions), { runtime: 'node', abi: process.versions.modules });
