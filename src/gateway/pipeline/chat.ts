@@ -6,7 +6,7 @@
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { ChatRequest, ChatResponse, ChatResult, ComplianceSummary, PromptDecision, RequestContext, ResultMeta, Usage, CacheLookup } from '../types.js';
 import type { Plan, Target } from '../routing/router.js';
-import { auditFlushed, baseMeta, finish, markWait, readJson, sendWithRetries, shouldFallback, waitedSince, type Pipe } from './core.js';
+import { auditFlushed, baseMeta, finish, markWait, readJson, sendWithRetries, fallBackAfter, waitedSince, type Pipe } from './core.js';
 import { validateChat } from './validate.js';
 import { auditPrompt, auditResponse, lastUserText, messageText, responseText } from './text.js';
 
@@ -264,12 +264,7 @@ async function callChat(p: Pipe, prep: Prepared, ctx: RequestContext): Promise<{
     } catch (e) {
       const err = toGatewayError(e);
       attempts += (err as { attempts?: number }).attempts ?? 1;
-      if (err.code === 'aborted') throw err;
-      p.router.failed(t.provider, t.model, err.message);
-      if (i < targets.length - 1 && shouldFallback(p, err)) {
-        p.logger.info('falling back to the next provider', { from: `${t.provider}/${t.model}`, to: `${targets[i + 1].provider}/${targets[i + 1].model}`, code: err.code });
-        continue;
-      }
+      if (fallBackAfter(p, err, t, targets[i + 1], 'chat')) continue;
       throw err;
     }
   }

@@ -12,7 +12,7 @@ import type { Upstream, UpstreamResponse } from '../upstream/client.js';
 import { isRetryableError, parseRetryAfter, retryDelay } from '../upstream/retry.js';
 import { sleep } from '../util/clock.js';
 import type { HealthTracker } from '../routing/health.js';
-import type { Router } from '../routing/router.js';
+import type { Router, Target } from '../routing/router.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface Pipe {
@@ -133,6 +133,18 @@ export async function statusError(p: Pipe, adapter: ProviderAdapter, res: Upstre
   }
   if (res.status >= 500) return new GatewayError('upstream_error', msg, { provider: adapter.id, status: 502, details });
   return new GatewayError('upstream_error', msg, { provider: adapter.id, status: res.status, details });
+}
+
+/**
+ * After a target of a routing plan failed: records the failure and says whether to move on to `next`
+ * (the fallback policy allows it and there is a next target). One place for every operation's fallback.
+ */
+export function fallBackAfter(p: Pipe, err: GatewayError, failed: Target, next: Target | undefined, op: string): boolean {
+  if (err.code === 'aborted') return false;
+  p.router.failed(failed.provider, failed.model, err.message);
+  if (!next || !shouldFallback(p, err)) return false;
+  p.logger.info('falling back to the next provider', { op, from: `${failed.provider}/${failed.model}`, to: `${next.provider}/${next.model}`, code: err.code });
+  return true;
 }
 
 /** Whether a failed target should hand over to the next one in the fallback chain. */

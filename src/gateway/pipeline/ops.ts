@@ -28,7 +28,7 @@ import type { UpstreamResponse } from '../upstream/client.js';
 import { listAdapters } from '../providers/index.js';
 import { isProviderConfigured } from '../providers/settings.js';
 import { rerankCostUsd } from '../pricing.js';
-import { auditFlushed, baseMeta, finish, markWait, readJson, sendWithRetries, shouldFallback, waitedSince, type Pipe } from './core.js';
+import { auditFlushed, baseMeta, finish, markWait, readJson, sendWithRetries, fallBackAfter, waitedSince, type Pipe } from './core.js';
 import { blockedMeta, routingReason, toGatewayError } from './chat.js';
 import { validateEmbeddings, validateImages, validateRerank, validateSpeech, validateTranscription } from './validate.js';
 
@@ -118,12 +118,7 @@ async function runOp<Req extends { model: string }, Res>(p: Pipe, spec: OpSpec<R
         meta.attempts += (err as { attempts?: number }).attempts ?? 1;
         // A failed target's time was spent on the upstream (requests, backoff), not in the gateway.
         waited += waitedSince(p, ts);
-        if (err.code === 'aborted' || !spec.fallback) throw err;
-        p.router.failed(provider, model, err.message);
-        if (i < targets.length - 1 && shouldFallback(p, err)) {
-          p.logger.info('falling back to the next provider', { op: spec.op, from: `${provider}/${model}`, to: `${targets[i + 1].provider}/${targets[i + 1].model}`, code: err.code });
-          continue;
-        }
+        if (spec.fallback && fallBackAfter(p, err, t, targets[i + 1], spec.op)) continue;
         throw err;
       }
     }

@@ -13,7 +13,7 @@ import { sleep } from '../util/clock.js';
 import { retryDelay } from '../upstream/retry.js';
 import type { UpstreamResponse } from '../upstream/client.js';
 import type { Target } from '../routing/router.js';
-import { auditFlushed, baseMeta, finish, sendWithRetries, shouldFallback, type Pipe } from './core.js';
+import { auditFlushed, baseMeta, finish, sendWithRetries, fallBackAfter, type Pipe } from './core.js';
 import { cacheableResponse, complyResponse, estimateUsage, hitMeta, mergeFindings, normUsage, prepareChat, routingReason, toGatewayError, type Prepared } from './chat.js';
 import { auditPrompt, auditResponse, lastUserText, responseText } from './text.js';
 
@@ -81,12 +81,7 @@ async function openStream(p: Pipe, prep: Prepared, ctx: RequestContext): Promise
     } catch (e) {
       const err = toGatewayError(e);
       attempts += (err as { attempts?: number }).attempts ?? 1;
-      if (err.code === 'aborted') throw err;
-      p.router.failed(t.provider, t.model, err.message);
-      if (i < targets.length - 1 && shouldFallback(p, err)) {
-        p.logger.info('falling back to the next provider', { from: `${t.provider}/${t.model}`, to: `${targets[i + 1].provider}/${targets[i + 1].model}`, code: err.code });
-        continue;
-      }
+      if (fallBackAfter(p, err, t, targets[i + 1], 'chat_stream')) continue;
       throw err;
     }
   }
