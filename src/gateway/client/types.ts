@@ -3,6 +3,7 @@
  * the wire — the names users of the Python SDK know); AIResponse uses camelCase for its two
  * multi-word fields (cacheHitType) as TypeScript users expect.
  */
+import type { VASLog as StoredVASLog } from '../audit/vaslog.js';
 import type { GatewayService } from '../compose.js';
 import type { GatewayConfig } from '../config.js';
 import type { CacheHitType, ChatChoice, ChatMessage, ProviderHealth as GwProviderHealth, RoutingStatus as GwRoutingStatus, Usage } from '../types.js';
@@ -174,31 +175,17 @@ export interface SystemHealth {
   [extra: string]: unknown;
 }
 
-export interface VASLog {
-  request_id: string;
-  timestamp: string;
-  provider: string;
-  model: string;
-  model_provider: string;
-  tokens_used: number;
-  cost: number;
-  latency_ms: number;
-  processing_time_ms: number;
-  content_type: string;
-  user_id: string | null;
-  conversation_id: string | null;
-  conversation_stage: string | null;
-  routing_strategy: string | null;
-  routing_reason: string | null;
-  compliance_status: 'compliant' | 'violated' | null;
-  compliance_violations: string | null;
-  compliance: Record<string, unknown> | null;
-  metacache: { hit: boolean; query: string | null; tokens_saved: number; [k: string]: unknown };
-  metrics: { prompt_tokens: number; completion_tokens: number; processing_time_ms: number; success: boolean };
-  /** Convenience copy of metacache.hit (the reference's examples read log.cached). */
-  cached: boolean;
-  [extra: string]: unknown;
-}
+/**
+ * One audit record as a gateway returns it: the reference's VASLog fields (our audit store's read
+ * shape); the additions our own gateway makes (error, streamed, texts, source) may be missing from
+ * another gateway's answer, and unknown fields are kept.
+ */
+export type VASLog = Omit<StoredVASLog, 'metacache' | OurAdditions> &
+  Partial<Pick<StoredVASLog, OurAdditions>> & {
+    metacache: { hit: boolean; query: string | null; tokens_saved: number; [k: string]: unknown };
+    [extra: string]: unknown;
+  };
+type OurAdditions = 'error' | 'streamed' | 'prompt_text' | 'response_text' | 'source';
 
 export interface LogQuery {
   limit?: number;

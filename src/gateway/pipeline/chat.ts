@@ -6,7 +6,7 @@
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { ChatRequest, ChatResponse, ChatResult, ComplianceSummary, PromptDecision, RequestContext, ResultMeta, Usage, CacheLookup } from '../types.js';
 import type { Plan, Target } from '../routing/router.js';
-import { auditFlushed, baseMeta, finish, markWait, readJson, sendWithRetries, fallBackAfter, waitedSince, type Pipe } from './core.js';
+import { auditFlushed, baseMeta, finish, markWait, readJson, sendChat, fallBackAfter, waitedSince, type Pipe } from './core.js';
 import { validateChat } from './validate.js';
 import { auditPrompt, auditResponse, lastUserText, messageText, responseText } from './text.js';
 
@@ -246,12 +246,8 @@ async function callChat(p: Pipe, prep: Prepared, ctx: RequestContext): Promise<{
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i];
     try {
-      const adapter = p.adapter(t.provider);
-      if (!adapter.operations.has('chat')) {
-        throw new GatewayError('unsupported_operation', `${adapter.displayName} does not support chat completions.`, { provider: t.provider });
-      }
-      const up = adapter.buildChat(req, t.model, p.settings(adapter));
-      const r = await sendWithRetries(p, adapter, up, ctx);
+      const r = await sendChat(p, t, req, ctx);
+      const adapter = r.adapter;
       attempts += r.attempts;
       const tb = markWait(p);
       const body = await readJson(r.res, adapter);

@@ -6,7 +6,7 @@
  */
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { GatewayConfig } from '../config.js';
-import type { Usage, AuditRecord, AuditSink, CacheLayer, Clock, ComplianceLayer, ComplianceSummary, Logger, ProviderSettings, RequestContext, ResultMeta } from '../types.js';
+import type { ChatRequest, Usage, AuditRecord, AuditSink, CacheLayer, Clock, ComplianceLayer, ComplianceSummary, Logger, ProviderSettings, RequestContext, ResultMeta } from '../types.js';
 import type { ProviderAdapter, UpstreamRequest } from '../providers/types.js';
 import type { Upstream, UpstreamResponse } from '../upstream/client.js';
 import { isRetryableError, parseRetryAfter, retryDelay } from '../upstream/retry.js';
@@ -62,6 +62,16 @@ export interface SendResult {
   attempts: number;
   /** ms spent waiting on the provider (incl. backoff sleeps): excluded from the gateway's own time. */
   waitedMs: number;
+}
+
+/** Builds a chat request for one target and sends it with retries; the caller reads the body. */
+export async function sendChat(p: Pipe, t: Target, req: ChatRequest, ctx: RequestContext): Promise<SendResult & { adapter: ProviderAdapter; up: UpstreamRequest }> {
+  const adapter = p.adapter(t.provider);
+  if (!adapter.operations.has('chat')) {
+    throw new GatewayError('unsupported_operation', `${adapter.displayName} does not support chat completions.`, { provider: t.provider });
+  }
+  const up = adapter.buildChat(req, t.model, p.settings(adapter));
+  return { adapter, up, ...(await sendWithRetries(p, adapter, up, ctx)) };
 }
 
 /**

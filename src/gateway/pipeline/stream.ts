@@ -13,7 +13,7 @@ import { sleep } from '../util/clock.js';
 import { retryDelay } from '../upstream/retry.js';
 import type { UpstreamResponse } from '../upstream/client.js';
 import type { Target } from '../routing/router.js';
-import { auditFlushed, baseMeta, finish, sendWithRetries, fallBackAfter, type Pipe } from './core.js';
+import { auditFlushed, baseMeta, finish, sendChat, sendWithRetries, fallBackAfter, type Pipe } from './core.js';
 import { cacheableResponse, complyResponse, estimateUsage, hitMeta, mergeFindings, normUsage, prepareChat, routingReason, toGatewayError, type Prepared } from './chat.js';
 import { auditPrompt, auditResponse, lastUserText, responseText } from './text.js';
 
@@ -69,15 +69,10 @@ async function openStream(p: Pipe, prep: Prepared, ctx: RequestContext): Promise
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i];
     try {
-      const adapter = p.adapter(t.provider);
-      if (!adapter.operations.has('chat')) {
-        throw new GatewayError('unsupported_operation', `${adapter.displayName} does not support chat completions.`, { provider: t.provider });
-      }
-      const up = adapter.buildChat(req, t.model, p.settings(adapter));
-      const r = await sendWithRetries(p, adapter, up, ctx);
+      const r = await sendChat(p, t, req, ctx);
       attempts += r.attempts;
       waited += r.waitedMs;
-      return { res: r.res, target: t, adapter, up, attempts, waited };
+      return { res: r.res, target: t, adapter: r.adapter, up: r.up, attempts, waited };
     } catch (e) {
       const err = toGatewayError(e);
       attempts += (err as { attempts?: number }).attempts ?? 1;
