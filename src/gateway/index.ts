@@ -24,7 +24,7 @@ import { runChatStream } from './pipeline/stream.js';
 import { anthropicMessages } from './pipeline/anthropic.js';
 import * as ops from './pipeline/ops.js';
 import { newRequestId } from './util/ids.js';
-import { costUsd } from './pricing.js';
+import { costFor, memoPriceFor } from './pricing.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -77,6 +77,8 @@ export function createGateway(deps: GatewayDeps): GatewayInstance {
   const router = new Router(config.routing, (m) => resolveModel(m), health, clock, (id) => !!getAdapter(id));
   const startedAt = clock.wallNow();
   const metrics = new GatewayMetrics(startedAt);
+  // The price table is a prefix walk; a gateway sees a handful of models, so remember each answer.
+  const price = memoPriceFor();
   const pipe: Pipe = {
     config,
     clock,
@@ -94,7 +96,7 @@ export function createGateway(deps: GatewayDeps): GatewayInstance {
     loopIdle: deps.loopIdle === undefined ? () => performance.eventLoopUtilization().idle : deps.loopIdle,
     cost: (provider, model, usage) => {
       try {
-        return costUsd(provider, model, usage);
+        return costFor(price(provider, model), usage);
       } catch {
         return 0;
       }

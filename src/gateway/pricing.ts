@@ -90,11 +90,29 @@ export function priceFor(provider: string, model: string): ModelPrice | undefine
  * @example costUsd('openai', 'gpt-4o-mini', { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 }) // 0.00045
  */
 export function costUsd(provider: string, model: string, usage: Usage | Pick<Usage, 'prompt_tokens' | 'completion_tokens'> | undefined): number {
-  if (!usage) return 0;
-  const p = priceFor(provider, model);
-  if (!p || p.free) return 0;
+  return usage ? costFor(priceFor(provider, model), usage) : 0;
+}
+
+/** USD cost of `usage` at price `p` (0 when unknown or free). */
+export function costFor(p: ModelPrice | undefined, usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens'> | undefined): number {
+  if (!p || p.free || !usage) return 0;
   const usd = (usage.prompt_tokens * p.input + usage.completion_tokens * p.output) / 1_000_000;
   return Math.round(usd * 1e10) / 1e10;
+}
+
+/** `priceFor` with a bounded memo (one per gateway: the request path asks for the same few models). */
+export function memoPriceFor(max = 1024): (provider: string, model: string) => ModelPrice | undefined {
+  const memo = new Map<string, ModelPrice | null>();
+  return (provider, model) => {
+    const key = `${provider}\u0000${model}`;
+    let p = memo.get(key);
+    if (p === undefined) {
+      if (memo.size >= max) memo.clear();
+      p = priceFor(provider, model) ?? null;
+      memo.set(key, p);
+    }
+    return p ?? undefined;
+  };
 }
 
 /** USD cost of a rerank call billed by search units (Cohere); 0 when the model has no such price. */

@@ -56,17 +56,18 @@ export class GatewayMetrics {
   }
 
   observe(o: Observation): void {
-    inc(this.requests, `op="${o.op}",provider="${esc(o.provider)}",status="${o.status}",streamed="${o.streamed}"`, 1);
-    if (o.errorCode) inc(this.errors, `op="${o.op}",provider="${esc(o.provider)}",code="${o.errorCode}"`, 1);
-    const key = `op="${o.op}",provider="${esc(o.provider)}"`;
+    const provider = esc(o.provider);
+    inc(this.requests, `op="${o.op}",provider="${provider}",status="${o.status}",streamed="${o.streamed}"`, 1);
+    if (o.errorCode) inc(this.errors, `op="${o.op}",provider="${provider}",code="${o.errorCode}"`, 1);
+    const key = `op="${o.op}",provider="${provider}"`;
     let h = this.latency.get(key);
     if (!h) this.latency.set(key, (h = new Histogram(LATENCY_BUCKETS_MS)));
     h.observe(o.latencyMs);
     this.added.observe(o.gatewayMs);
     if (o.op === 'chat') inc(this.cache, `result="${o.cacheHit ? `hit_${o.cacheHit}` : 'miss'}"`, 1);
-    if (o.promptTokens) inc(this.tokens, `provider="${esc(o.provider)}",type="prompt"`, o.promptTokens);
-    if (o.completionTokens) inc(this.tokens, `provider="${esc(o.provider)}",type="completion"`, o.completionTokens);
-    if (o.costUsd) inc(this.cost, `provider="${esc(o.provider)}"`, o.costUsd);
+    if (o.promptTokens) inc(this.tokens, `provider="${provider}",type="prompt"`, o.promptTokens);
+    if (o.completionTokens) inc(this.tokens, `provider="${provider}",type="completion"`, o.completionTokens);
+    if (o.costUsd) inc(this.cost, `provider="${provider}"`, o.costUsd);
   }
 
   /** Prometheus text exposition format 0.0.4. */
@@ -112,7 +113,10 @@ function inc(m: Map<string, number>, k: string, by: number): void {
   m.set(k, (m.get(k) ?? 0) + by);
 }
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 function esc(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 

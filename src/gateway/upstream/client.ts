@@ -45,19 +45,31 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     pipelining: 1,
   });
 
+  // Requests go to a few endpoint URLs over and over; parse each once.
+  let parsed = new Map<string, { origin: string; path: string }>();
+  const split = (raw: string, provider: string | undefined): { origin: string; path: string } => {
+    let u = parsed.get(raw);
+    if (u) return u;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch (e) {
+      throw new GatewayError('internal', `The ${provider ?? 'provider'} base URL is not a valid URL: ${raw}. Fix the provider's base URL setting.`, { cause: e, provider });
+    }
+    u = { origin: url.origin, path: url.pathname + url.search };
+    if (parsed.size >= 256) parsed = new Map();
+    parsed.set(raw, u);
+    return u;
+  };
+
   return {
     async send(req, signal, provider) {
-      let url: URL;
-      try {
-        url = new URL(req.url);
-      } catch (e) {
-        throw new GatewayError('internal', `The ${provider ?? 'provider'} base URL is not a valid URL: ${req.url}. Fix the provider's base URL setting.`, { cause: e, provider });
-      }
+      const url = split(req.url, provider);
       let data: Dispatcher.ResponseData;
       try {
         data = await agent.request({
           origin: url.origin,
-          path: url.pathname + url.search,
+          path: url.path,
           method: req.method,
           headers: req.headers,
           body: req.body,
