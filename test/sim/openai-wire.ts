@@ -1,13 +1,14 @@
 /**
  * The simulator's OpenAI wire format (also Azure deployment paths, Gemini's /v1beta/openai, Ollama's /v1
  * and every OpenAI-compatible provider): chat JSON + SSE (`data: [DONE]`), embeddings, models, images,
- * multipart audio transcriptions, binary speech, and `{"error":{...}}` errors.
+ * multipart audio transcriptions, binary speech, `/rerank` (Together / vLLM / llama.cpp style), and `{"error":{...}}` errors.
  */
 import {
   applyMaxTokens,
   contentText,
   embedText,
   promptTokens,
+  relevance,
   replyFor,
   sendBytes,
   sendJson,
@@ -49,6 +50,7 @@ export async function handleOpenAi(io: SimIO): Promise<boolean> {
   else if (post && p.endsWith('/images/generations')) await images(io);
   else if (post && p.endsWith('/audio/transcriptions')) await transcription(io);
   else if (post && p.endsWith('/audio/speech')) await speech(io);
+  else if (post && p.endsWith('/rerank')) await rerank(io);
   else return false;
   return true;
 }
@@ -88,10 +90,14 @@ async function chat(io: SimIO): Promise<void> {
     const message: Record<string, unknown> = tool
       ? { role: 'assistant', content: null, tool_calls: [{ id: toolCallId, type: 'function', function: { name: tool.name, arguments: args } }], refusal: null }
       : { role: 'assistant', content: text, refusal: null };
+    // OpenAI's `n`: n choices, completion tokens counted for each.
+    const n = typeof body.n === 'number' && body.n > 1 ? Math.min(Math.floor(body.n), 128) : 1;
+    const choices = Array.from({ length: n }, (_, index) => ({ index, message, logprobs: null, finish_reason: finish }));
+    const usageN = { ...usage, completion_tokens: completion * n, total_tokens: prompt + completion * n };
     await sendJson(
       io,
       200,
-      { id, object: 'chat.completion', created: CREATED, model, system_fingerprint: 'fp_sim', choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage },
+      { id, object: 'chat.completion', created: CREATED, model, system_fingerprint: 'fp_sim', choices, usage: usageN },
       { 'x-request-id': `req_sim${io.rec.seq}` },
     );
     return;
@@ -162,6 +168,21 @@ async function models(io: SimIO): Promise<void> {
     owner = io.rec.provider;
   }
   await sendJson(io, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: CREATED, owned_by: owner })) });
+}
+
+/** `/v1/rerank` as Together, vLLM and llama.cpp serve it (Jina/Cohere-style results, token usage). */
+async function rerank(io: SimIO): Promise<void> {
+  const b = bodyOf(io);
+  if (typeof b.query !== 'string' || !Array.isArray(b.documents)) {
+    await sendJson(io, 400, { error: { message: "'query' and 'documents' are required properties", type: 'invalid_request_error', param: 'query', code: null } });
+    return;
+  }
+  const docs = (b.documents as unknown[]).map((d) => (typeof d === 'string' ? d : JSON.stringify(d)));
+  const scored = docs.map((d, index) => ({ index, relevance_score: relevance(b.query as string, d), ...(b.return_documents ? { document: { text: d } } : {}) }));
+  scored.sort((x, y) => y.relevance_score - x.relevance_score || x.index - y.index);
+  const results = typeof b.top_n === 'number' ? scored.slice(0, b.top_n) : scored;
+  const tokens = simTokens(b.query) + docs.reduce((n, d) => n + simTokens(d), 0);
+  await sendJson(io, 200, { id: `sim-rerank-${io.rec.seq}`, object: 'rerank', model: b.model, results, usage: { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens } });
 }
 
 async function images(io: SimIO): Promise<void> {

@@ -5,12 +5,19 @@
  * response scanner per block; with reply scanning off, SSE streams are passed through byte for byte.
  * The adapter's stream parser reads usage and the completion marker on the side. A stream that ends
  * early gets an Anthropic `error` event appended.
+ *
+ * The response cache (exact + semantic) serves this path too, in its own key namespace (see
+ * anthropic-cache.ts for why): a hit is replayed as the native JSON message or as the native SSE event
+ * sequence, through the same reply scanning as a live answer; complete answers (streamed ones assembled
+ * from their events) are stored in the form the chat path stores, without restored placeholders.
  */
 import { GatewayError } from '../errors.js';
-import type { AnthropicMessagesRequest, ChatMessage, ChatRequest, ContentPart, Gateway, PromptDecision, RequestContext, ResultMeta, Usage } from '../types.js';
+import type { AnthropicMessagesRequest, CacheLookup, ChatMessage, ChatRequest, ContentPart, Gateway, PromptDecision, RequestContext, ResultMeta, Usage } from '../types.js';
 import { createEventSplitter } from '../providers/sse.js';
-import { baseMeta, finish, markWait, readJson, sendWithRetries, waitedSince, type Pipe } from './core.js';
-import { blockedMeta, estimateUsage, mergeFindings, normUsage, toGatewayError } from './chat.js';
+import { auditFlushed, baseMeta, finish, markWait, readJson, sendWithRetries, waitedSince, type Pipe } from './core.js';
+import { blockedMeta, estimateUsage, hitMeta, mergeFindings, normUsage, toGatewayError } from './chat.js';
+import { ANTHROPIC_CACHE_NAMESPACE, MessageAssembler, cacheKeyView, isNativeMessage, nativeOf, replayEvents, sseText, toCacheEntry, type NativeMessage } from './anthropic-cache.js';
+import { lastUserText } from './text.js';
 import { AnthropicStreamScanner, scanAnthropicJson } from './anthropic-scan.js';
 import { validateAnthropic } from './validate.js';
 import { auditPrompt, auditResponse } from './text.js';
@@ -91,20 +98,68 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
       }
       if (decision.action === 'redact') send = applyRedaction(send, decision.request);
     }
-    const up = adapter.buildAnthropicMessages(send as Record<string, unknown>, p.settings(adapter));
-    const r = await sendWithRetries(p, adapter, up, ctx);
-    meta.attempts = r.attempts;
-    waited = r.waitedMs;
     const mode = p.config.audit.storePrompts;
     // Same rule as chat: replies are scanned per policy, and reversible placeholders are restored.
     const restore = decision?.restore;
     const scanReplies = !!p.compliance && p.config.compliance.enabled && (p.config.compliance.scanResponses || !!restore);
     const newScanner = () => p.compliance!.responseScanner(ctx, restore);
 
+    // Cache: looked up with what would be sent (after redaction), like chat.
+    const cacheOn = !!p.cache && p.config.cache.enabled && ctx.cacheMode !== 'off';
+    const keyView = cacheOn ? cacheKeyView(send, t.model) : null;
+    if (keyView) {
+      const hit = await lookup(p, keyView, ctx);
+      if (hit) {
+        hitMeta(meta, hit.lookup);
+        // As on the chat path: the question as sent (redacted when the policy redacts).
+        const cacheQuery = hit.lookup.matchedQuery ?? lastUserText(decision ? decision.request : view) ?? null;
+        const done = (streamed: boolean, shown: string, err?: GatewayError) => {
+          meta.latencyMs = p.clock.now() - ctx.startedAt;
+          meta.gatewayMs = meta.latencyMs;
+          finish(p, { op: 'anthropic_messages', ctx, meta, streamed, error: err, promptText: auditPrompt(mode, view, decision, p.compliance), responseText: auditResponse(mode, shown || null, p.compliance), cacheQuery });
+        };
+        if (!streaming) {
+          let json: unknown = hit.msg;
+          let shown = messageText(hit.msg);
+          if (scanReplies) {
+            const sc = scanAnthropicJson(json, newScanner);
+            json = sc.body;
+            shown = sc.text;
+            meta.compliance = mergeFindings(meta.compliance, sc.findings);
+          }
+          done(false, shown);
+          p.metrics.end();
+          await auditFlushed(p);
+          return { status: 200, body: json, meta };
+        }
+        return replayStream(p, ctx, meta, hit.msg, scanReplies ? new AnthropicStreamScanner(newScanner) : null, done);
+      }
+    }
+    // What the cache keeps: the provider's answer with response-side findings redacted but reversible
+    // placeholders not restored (no user's original values on disk), as on the chat path.
+    const store = (raw: NativeMessage, shownIfSame: unknown) => {
+      if (!keyView || ctx.cacheMode === 'no-store') return;
+      try {
+        const scan = !!p.compliance && p.config.compliance.enabled && p.config.compliance.scanResponses;
+        const body = !scan ? raw : !restore && shownIfSame ? shownIfSame : scanAnthropicJson(raw, () => p.compliance!.responseScanner(ctx)).body;
+        if (!isNativeMessage(body)) return;
+        const entry = toCacheEntry(adapter, body, t.model);
+        if (entry) p.cache!.store(keyView, ANTHROPIC_CACHE_NAMESPACE, entry, ctx, meta.costUsd);
+      } catch (e) {
+        p.logger.warn('cache store failed', { error: (e as Error).message });
+      }
+    };
+
+    const up = adapter.buildAnthropicMessages(send as Record<string, unknown>, p.settings(adapter));
+    const r = await sendWithRetries(p, adapter, up, ctx);
+    meta.attempts = r.attempts;
+    waited = r.waitedMs;
+
     if (!streaming) {
       const tb = markWait(p);
       let json = await readJson(r.res, adapter);
       waited += waitedSince(p, tb);
+      const raw = json;
       let shown: string | null = null;
       if (scanReplies) {
         const sc = scanAnthropicJson(json, newScanner);
@@ -124,10 +179,12 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
       meta.costUsd = p.cost(t.provider, t.model, meta.usage);
       p.health.success(t.provider, waited);
       p.router.succeeded(t.provider);
+      if (r.res.status === 200 && isNativeMessage(raw)) store(raw, json);
       meta.latencyMs = p.clock.now() - ctx.startedAt;
       meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
       finish(p, { op: 'anthropic_messages', ctx, meta, streamed: false, promptText: auditPrompt(mode, view, decision, p.compliance), responseText: auditResponse(mode, (shown ?? text) || null, p.compliance) });
       p.metrics.end();
+      await auditFlushed(p);
       return { status: r.res.status, body: json, meta };
     }
 
@@ -147,6 +204,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
     const v = view;
     const dec = decision;
     const rewriter = scanReplies ? new AnthropicStreamScanner(newScanner) : null;
+    const asm = keyView && ctx.cacheMode !== 'no-store' ? new MessageAssembler() : null;
     const enc = new TextEncoder();
     async function* gen(): AsyncGenerator<Uint8Array> {
       let ok = false;
@@ -163,6 +221,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
             for (const ev of splitter.push(bytes)) {
               for (const ch of parser.push(ev)) for (const c of ch.choices) if (typeof c.delta.content === 'string') text += c.delta.content;
               if (rewriter) out += rewriter.push(ev);
+              asm?.push(ev);
             }
             procMs += p.clock.now() - t0;
             if (!rewriter) yield bytes;
@@ -172,6 +231,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
           for (const ev of splitter.end()) {
             parser.push(ev);
             if (rewriter) tail += rewriter.push(ev);
+            asm?.push(ev);
           }
           parser.end();
           if (rewriter) tail += rewriter.end();
@@ -194,10 +254,13 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
         const err = ok ? undefined : (failure ?? new GatewayError('aborted', 'The client disconnected before the stream finished.', { provider: t.provider }));
         if (ok) p.health.success(t.provider, meta.latencyMs);
         else if (err && err.code !== 'aborted') p.health.failure(t.provider);
+        const whole = ok ? asm?.message() : null;
+        if (whole) store(whole, null);
         finish(p, { op: 'anthropic_messages', ctx, meta, streamed: true, error: err, promptText: auditPrompt(mode, v, dec, p.compliance), responseText: auditResponse(mode, (rewriter ? rewriter.shown : text) || null, p.compliance) });
         if (err) rejectMeta(err);
         else resolveMeta(meta);
         p.metrics.end();
+        await auditFlushed(p);
       }
     }
     return { stream: { [Symbol.asyncIterator]: () => gen() }, meta: metaP };
@@ -209,4 +272,59 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
     p.metrics.end();
     throw err;
   }
+}
+
+/** A cache lookup that never fails the request (a broken cache is a miss), with the native message. */
+async function lookup(p: Pipe, view: ChatRequest, ctx: RequestContext): Promise<{ lookup: CacheLookup; msg: NativeMessage } | null> {
+  try {
+    const hit = await p.cache!.lookup(view, ANTHROPIC_CACHE_NAMESPACE, ctx);
+    const msg = hit ? nativeOf(hit.response) : null;
+    if (hit && msg) return { lookup: hit, msg };
+    p.cache!.recordMiss();
+  } catch (e) {
+    p.logger.warn('cache lookup failed', { error: (e as Error).message });
+  }
+  return null;
+}
+
+function messageText(msg: NativeMessage): string {
+  return msg.content.map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('');
+}
+
+/** A cache hit as the native SSE event sequence, through the reply scanner when the policy scans. */
+function replayStream(
+  p: Pipe,
+  ctx: RequestContext,
+  meta: ResultMeta,
+  msg: NativeMessage,
+  rewriter: AnthropicStreamScanner | null,
+  done: (streamed: boolean, shown: string, err?: GatewayError) => void,
+): Result {
+  let resolveMeta!: (m: ResultMeta) => void;
+  let rejectMeta!: (e: unknown) => void;
+  const metaP = new Promise<ResultMeta>((a, b) => {
+    resolveMeta = a;
+    rejectMeta = b;
+  });
+  metaP.catch(() => undefined);
+  ctx.report?.({ ...meta, latencyMs: p.clock.now() - ctx.startedAt, gatewayMs: p.clock.now() - ctx.startedAt });
+  async function* gen(): AsyncGenerator<Uint8Array> {
+    let ok = false;
+    try {
+      let out = '';
+      for (const ev of replayEvents(msg)) out += rewriter ? rewriter.push(ev) : sseText(ev);
+      if (rewriter) out += rewriter.end();
+      yield new TextEncoder().encode(out);
+      ok = true;
+    } finally {
+      if (rewriter) meta.compliance = mergeFindings(meta.compliance, rewriter.findings());
+      const err = ok ? undefined : new GatewayError('aborted', 'The client disconnected before the stream finished.', { provider: meta.provider });
+      done(true, rewriter ? rewriter.shown : messageText(msg), err);
+      if (err) rejectMeta(err);
+      else resolveMeta(meta);
+      p.metrics.end();
+      await auditFlushed(p);
+    }
+  }
+  return { stream: { [Symbol.asyncIterator]: () => gen() }, meta: metaP };
 }

@@ -6,7 +6,8 @@
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { ChatRequest, ChatResponse, ChatResult, ComplianceSummary, PromptDecision, RequestContext, ResultMeta, Usage, CacheLookup } from '../types.js';
 import type { Plan, Target } from '../routing/router.js';
-import { auditFlushed, baseMeta, finish, markWait, readJson, sendChat, fallBackAfter, waitedSince, type Pipe } from './core.js';
+import { auditFlushed, baseMeta, finish, markWait, readJson, fallBackAfter, waitedSince, type Pipe } from './core.js';
+import { sendChat } from './send-chat.js';
 import { validateChat } from './validate.js';
 import { auditPrompt, auditResponse, lastUserText, messageText, responseText } from './text.js';
 

@@ -64,16 +64,6 @@ export interface SendResult {
   waitedMs: number;
 }
 
-/** Builds a chat request for one target and sends it with retries; the caller reads the body. */
-export async function sendChat(p: Pipe, t: Target, req: ChatRequest, ctx: RequestContext): Promise<SendResult & { adapter: ProviderAdapter; up: UpstreamRequest }> {
-  const adapter = p.adapter(t.provider);
-  if (!adapter.operations.has('chat')) {
-    throw new GatewayError('unsupported_operation', `${adapter.displayName} does not support chat completions.`, { provider: t.provider });
-  }
-  const up = adapter.buildChat(req, t.model, p.settings(adapter));
-  return { adapter, up, ...(await sendWithRetries(p, adapter, up, ctx)) };
-}
-
 /**
  * Sends `up` to the provider, retrying 429 / 5xx / network failures with exponential backoff + full
  * jitter (or the provider's retry-after), at most config.retry.maxRetries times. Returns a 2xx/3xx

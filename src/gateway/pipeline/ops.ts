@@ -1,8 +1,9 @@
 /**
  * The non-chat operations: embeddings, rerank, images, audio transcription and speech, and the model
  * list across configured providers. Same shape as chat: prompt compliance on the text inputs → resolve →
- * adapter → upstream with retries → parse → audit + metrics. No cache; embeddings walk the model's
- * fallback chain when one is configured (the other operations use the primary target).
+ * adapter → upstream with retries → parse → audit + metrics. No cache. Every operation walks the model's
+ * fallback chain (config.routing.fallbacks) with chat's retry/fallback policy, but only to targets whose
+ * provider can do the operation; the others are skipped and named in the routing reason.
  */
 import { setMaxListeners } from 'node:events';
 import { GatewayError } from '../errors.js';
@@ -25,6 +26,7 @@ import type {
 } from '../types.js';
 import type { Operation, ProviderAdapter, UpstreamRequest } from '../providers/types.js';
 import type { UpstreamResponse } from '../upstream/client.js';
+import type { Target } from '../routing/router.js';
 import { listAdapters } from '../providers/index.js';
 import { isProviderConfigured } from '../providers/settings.js';
 import { rerankCostUsd } from '../pricing.js';
@@ -37,13 +39,12 @@ interface OpSpec<Req, Res> {
   label: string;
   validate(req: unknown): asserts req is Req;
   build(a: ProviderAdapter): ((req: Req, model: string, s: ReturnType<Pipe['settings']>) => UpstreamRequest) | undefined;
-  parse(a: ProviderAdapter, res: UpstreamResponse, model: string): Promise<Res>;
+  /** `req` is the request as sent (after redaction). */
+  parse(a: ProviderAdapter, res: UpstreamResponse, model: string, req: Req): Promise<Res>;
   usage?(res: Res): Usage;
   /** Cost when the provider bills this operation by something other than tokens (rerank search units). */
   costOf?(provider: string, model: string, res: Res): number;
   promptText?(req: Req): string | null;
-  /** Walk the model's fallback chain (config.routing.fallbacks) when a target fails. */
-  fallback?: boolean;
   /** The text inputs that leave the machine, scanned by the compliance layer before sending. */
   texts?(req: Req): string[];
   /** The request with its text inputs replaced (same order as `texts`), for redaction. */
@@ -83,8 +84,8 @@ async function runOp<Req extends { model: string }, Res>(p: Pipe, spec: OpSpec<R
     const send = await scanInputs(p, spec as OpSpec<Req, unknown>, req, ctx, meta);
     sent = send;
     const plan = p.router.plan(req.model);
-    // Only operations that opt in walk the fallback chain; the others use the primary target.
-    const targets = spec.fallback ? plan.targets : plan.targets.slice(0, 1);
+    const { targets, skipped } = capableTargets(p, spec, plan.targets);
+    meta.routingStrategy = plan.strategy;
     let res!: Res;
     let provider = '';
     let model = '';
@@ -94,31 +95,26 @@ async function runOp<Req extends { model: string }, Res>(p: Pipe, spec: OpSpec<R
       model = t.model;
       meta.provider = provider;
       meta.model = model;
-      meta.routingStrategy = spec.fallback ? plan.strategy : meta.routingStrategy;
-      meta.routingReason = routingReason(t);
+      meta.routingReason = routingReason(t) + (skipped.length ? `; skipped ${skipped.join(', ')} (no ${spec.label})` : '');
       const ts = markWait(p);
       try {
         const adapter = p.adapter(provider);
-        const build = spec.build(adapter);
-        if (!adapter.operations.has(spec.op) || !build) {
-          throw new GatewayError('unsupported_operation', `${adapter.displayName} does not support ${spec.label}. Use a model from a provider that does (see docs/providers.md).`, { provider });
-        }
-        const up = build.call(adapter, send, model, p.settings(adapter));
+        const up = spec.build(adapter)!.call(adapter, send, model, p.settings(adapter));
         const r = await sendWithRetries(p, adapter, up, ctx);
         meta.attempts += r.attempts;
         const tb = markWait(p);
-        res = await spec.parse(adapter, r.res, model);
+        res = await spec.parse(adapter, r.res, model, send);
         const bodyMs = waitedSince(p, tb);
         waited += r.waitedMs + bodyMs;
         p.health.success(provider, r.waitedMs + bodyMs);
-        if (spec.fallback) p.router.succeeded(provider);
+        p.router.succeeded(provider);
         break;
       } catch (e) {
         const err = toGatewayError(e);
         meta.attempts += (err as { attempts?: number }).attempts ?? 1;
         // A failed target's time was spent on the upstream (requests, backoff), not in the gateway.
         waited += waitedSince(p, ts);
-        if (spec.fallback && fallBackAfter(p, err, t, targets[i + 1], spec.op)) continue;
+        if (fallBackAfter(p, err, t, targets[i + 1], spec.op)) continue;
         throw err;
       }
     }
@@ -144,6 +140,26 @@ async function runOp<Req extends { model: string }, Res>(p: Pipe, spec: OpSpec<R
   }
 }
 
+/**
+ * The plan's targets whose provider can do the operation, in plan order, and the ones left out (as
+ * "provider/model" for the routing reason). When none can, the primary's provider is named in a 400.
+ */
+function capableTargets<Req, Res>(p: Pipe, spec: OpSpec<Req, Res>, all: Target[]): { targets: Target[]; skipped: string[] } {
+  const targets: Target[] = [];
+  const skipped: string[] = [];
+  for (const t of all) {
+    const a = p.adapter(t.provider);
+    if (a.operations.has(spec.op) && spec.build(a)) targets.push(t);
+    else skipped.push(`${t.provider}/${t.model}`);
+  }
+  if (!targets.length) {
+    const a = p.adapter(all[0].provider);
+    const chain = all.length > 1 ? ` nor does any model in its fallback chain (${skipped.slice(1).join(', ')})` : '';
+    throw new GatewayError('unsupported_operation', `${a.displayName} does not support ${spec.label}${chain}. Use a model from a provider that does (see docs/providers.md).`, { provider: a.id });
+  }
+  return { targets, skipped };
+}
+
 function auditText<Req>(p: Pipe, spec: OpSpec<Req, unknown>, req: Req, sent: Req): string | null {
   const mode = p.config.audit.storePrompts;
   if (mode === 'none' || !spec.promptText) return null;
@@ -166,10 +182,9 @@ export function embeddings(p: Pipe, req: EmbeddingRequest, ctx: RequestContext):
     {
       op: 'embeddings',
       label: 'embeddings',
-      fallback: true,
       validate: validateEmbeddings,
       build: (a) => a.buildEmbeddings,
-      parse: async (a, res, model) => a.parseEmbeddings!(await json(a, res), model),
+      parse: async (a, res, model, r) => a.parseEmbeddings!(await json(a, res), model, r),
       usage: (r) => ({ prompt_tokens: r.usage.prompt_tokens, completion_tokens: 0, total_tokens: r.usage.total_tokens }),
       promptText: (r) => (typeof r.input === 'string' ? r.input : JSON.stringify(r.input)),
       // Token-id arrays carry no text to scan.
@@ -189,7 +204,7 @@ export function rerank(p: Pipe, req: RerankRequest, ctx: RequestContext): Promis
       label: 'rerank',
       validate: validateRerank,
       build: (a) => a.buildRerank,
-      parse: async (a, res, model) => a.parseRerank!(await json(a, res), model),
+      parse: async (a, res, model, r) => a.parseRerank!(await json(a, res), model, r),
       usage: (r) => ({ prompt_tokens: r.usage?.total_tokens ?? 0, completion_tokens: 0, total_tokens: r.usage?.total_tokens ?? 0 }),
       costOf: (provider, model, r) => {
         const units = r.usage?.search_units;

@@ -13,7 +13,8 @@ import { sleep } from '../util/clock.js';
 import { retryDelay } from '../upstream/retry.js';
 import type { UpstreamResponse } from '../upstream/client.js';
 import type { Target } from '../routing/router.js';
-import { auditFlushed, baseMeta, finish, sendChat, sendWithRetries, fallBackAfter, type Pipe } from './core.js';
+import { auditFlushed, baseMeta, finish, sendWithRetries, fallBackAfter, type Pipe } from './core.js';
+import { sendChat } from './send-chat.js';
 import { cacheableResponse, complyResponse, estimateUsage, hitMeta, mergeFindings, normUsage, prepareChat, routingReason, toGatewayError, type Prepared } from './chat.js';
 import { auditPrompt, auditResponse, lastUserText, responseText } from './text.js';
 
@@ -24,6 +25,8 @@ interface Opened {
   up: UpstreamRequest;
   attempts: number;
   waited: number;
+  /** Set when the response is not one upstream call (n > 1 fan-out): how to open it again. */
+  reopen?: () => Promise<{ res: UpstreamResponse; attempts: number }>;
 }
 
 export async function runChatStream(p: Pipe, req: ChatRequest, ctx: RequestContext): Promise<ChatStream> {
@@ -72,7 +75,7 @@ async function openStream(p: Pipe, prep: Prepared, ctx: RequestContext): Promise
       const r = await sendChat(p, t, req, ctx);
       attempts += r.attempts;
       waited += r.waitedMs;
-      return { res: r.res, target: t, adapter: r.adapter, up: r.up, attempts, waited };
+      return { res: r.res, target: t, adapter: r.adapter, up: r.up, attempts, waited, reopen: r.reopen };
     } catch (e) {
       const err = toGatewayError(e);
       attempts += (err as { attempts?: number }).attempts ?? 1;
@@ -258,7 +261,7 @@ function live(p: Pipe, prep: Prepared, ctx: RequestContext, meta: ResultMeta, o:
           p.health.failure(t.provider);
           p.logger.debug('retrying a stream that failed before its first chunk', { provider: t.provider, code: err.code });
           await sleep(retryDelay(0, p.config.retry, undefined, p.random), ctx.signal).catch(() => undefined);
-          const r = await sendWithRetries(p, adapter, up, ctx);
+          const r = o.reopen ? await o.reopen() : await sendWithRetries(p, adapter, up, ctx);
           meta.attempts += r.attempts;
           res = r.res;
           splitter = createEventSplitter(adapter.streamFormat);

@@ -319,6 +319,8 @@ export const anthropicAdapter: ProviderAdapter = {
   defaultBaseUrl: 'https://api.anthropic.com',
   operations: OPERATIONS,
   streamFormat: 'sse',
+  // The Messages API has no `n`.
+  singleChoice: true,
 
   buildChat(req, model, s): UpstreamRequest {
     requireKey(anthropicAdapter, s);

@@ -201,6 +201,8 @@ export const cohereAdapter: ProviderAdapter = {
   defaultBaseUrl: 'https://api.cohere.com',
   operations: OPERATIONS,
   streamFormat: 'sse',
+  // v2 chat has no `n` (num_generations was a v1 generate parameter).
+  singleChoice: true,
 
   buildChat(req, model, s): UpstreamRequest {
     requireKey(cohereAdapter, s);

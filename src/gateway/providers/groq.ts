@@ -10,4 +10,6 @@ export const groqAdapter = createOpenAiCompatibleAdapter({
   operations: ['chat', 'models', 'transcription', 'speech'],
   // Reports stream usage in x_groq.usage on the last chunk (read by the shared stream parser).
   streamUsage: 'always',
+  // Groq accepts only n = 1; more choices are fanned out by the gateway.
+  singleChoice: true,
 });

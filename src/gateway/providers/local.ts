@@ -12,6 +12,6 @@ export const localAdapter = createOpenAiCompatibleAdapter({
   keyOptional: true,
   baseUrlEnv: 'LOCAL_BASE_URL',
   defaultBaseUrl: 'http://localhost:8000/v1',
-  operations: ['chat', 'embeddings', 'models', 'images', 'transcription', 'speech'],
+  operations: ['chat', 'embeddings', 'models', 'images', 'transcription', 'speech', 'rerank'],
   streamUsage: 'inject',
 });

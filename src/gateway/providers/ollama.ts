@@ -15,5 +15,7 @@ export const ollamaAdapter = createOpenAiCompatibleAdapter({
   defaultBaseUrl: 'http://localhost:11434',
   operations: ['chat', 'embeddings', 'models'],
   streamUsage: 'inject',
+  // Ollama's OpenAI endpoint does not implement `n`; more choices are fanned out by the gateway.
+  singleChoice: true,
   apiRoot: (base) => (/\/v1\/?$/.test(base) ? base : joinUrl(base, 'v1')),
 });

@@ -15,6 +15,8 @@ import type {
   ImageResponse,
   ModelInfo,
   ProviderSettings,
+  RerankRequest,
+  RerankResponse,
   SpeechRequest,
   TranscriptionRequest,
   TranscriptionResponse,
@@ -35,7 +37,7 @@ import {
   type MultipartField,
 } from './shared.js';
 
-export type OpenAiOperation = Exclude<Operation, 'anthropic_messages' | 'rerank'>;
+export type OpenAiOperation = Exclude<Operation, 'anthropic_messages'>;
 
 export interface OpenAiCompatibleSpec {
   id: string;
@@ -67,6 +69,8 @@ export interface OpenAiCompatibleSpec {
    * accepts while several reject the newer names.
    */
   openAiNative?: boolean;
+  /** The server ignores or rejects `n > 1` (see ProviderAdapter.singleChoice); `n` is never sent. */
+  singleChoice?: boolean;
 }
 
 /** Builds an adapter for an OpenAI-compatible provider from its spec. */
@@ -91,7 +95,48 @@ export function createOpenAiCompatibleAdapter(spec: OpenAiCompatibleSpec): Provi
     if (!ops.has(op)) unsupported(op);
   };
 
+  /**
+   * `POST {root}/rerank`: the shape Together, vLLM, llama.cpp server and Infinity share (Cohere's request
+   * fields; results `{ index, relevance_score, document? }`; token usage). Only providers that rerank get
+   * these methods: the others have no /rerank endpoint to call.
+   */
+  const rerank: Pick<ProviderAdapter, 'buildRerank' | 'parseRerank'> = {
+    buildRerank(req: RerankRequest, model: string, s: ProviderSettings): UpstreamRequest {
+      need('rerank');
+      requireKey(adapter, s);
+      const body: Record<string, unknown> = { query: req.query, documents: req.documents };
+      if (modelInBody) body.model = model;
+      if (req.top_n !== undefined) body.top_n = req.top_n;
+      if (req.return_documents !== undefined) body.return_documents = req.return_documents;
+      return { method: 'POST', url: urlFor('rerank', model, s), headers: headersFor(s), body: JSON.stringify(body) };
+    },
+
+    parseRerank(body: unknown, model: string, req?: RerankRequest): RerankResponse {
+      const o = expectObject(body, spec.displayName, 'rerank');
+      if (!Array.isArray(o.results)) {
+        throw new GatewayError('upstream_error', `${spec.displayName} returned a rerank response without "results".`, { provider: spec.id });
+      }
+      const results: RerankResponse['results'] = [];
+      for (const r of o.results) {
+        if (!isObject(r)) continue;
+        const item: RerankResponse['results'][number] = { index: num(r.index), relevance_score: num(r.relevance_score ?? r.score) };
+        const d = r.document;
+        if (isObject(d) && typeof d.text === 'string') item.document = { text: d.text };
+        else if (typeof d === 'string') item.document = { text: d };
+        else if (req?.return_documents && typeof req.documents[item.index] === 'string') item.document = { text: req.documents[item.index] };
+        results.push(item);
+      }
+      const usage = isObject(o.usage) ? o.usage : {};
+      const billed = isObject(o.meta) && isObject(o.meta.billed_units) ? o.meta.billed_units : {};
+      const out: RerankResponse = { id: typeof o.id === 'string' ? o.id : `${spec.id}-rerank`, model: typeof o.model === 'string' ? o.model : model, results };
+      const tokens = num(usage.total_tokens) || num(usage.prompt_tokens);
+      if (tokens || billed.search_units !== undefined) out.usage = { ...(tokens ? { total_tokens: tokens } : {}), ...(billed.search_units !== undefined ? { search_units: num(billed.search_units) } : {}) };
+      return out;
+    },
+  };
+
   const adapter: ProviderAdapter = {
+    ...(ops.has('rerank') ? rerank : {}),
     id: spec.id,
     displayName: spec.displayName,
     apiKeyEnv: spec.apiKeyEnv,
@@ -100,6 +145,7 @@ export function createOpenAiCompatibleAdapter(spec: OpenAiCompatibleSpec): Provi
     keyOptional: spec.keyOptional,
     operations: ops,
     streamFormat: 'sse',
+    ...(spec.singleChoice ? { singleChoice: true } : {}),
 
     buildChat(req: ChatRequest, model: string, s: ProviderSettings): UpstreamRequest {
       requireKey(adapter, s);
@@ -107,6 +153,7 @@ export function createOpenAiCompatibleAdapter(spec: OpenAiCompatibleSpec): Provi
       if (modelInBody) body.model = model;
       else delete body.model;
       if (!spec.openAiNative) downgradeParams(req, body);
+      if (spec.singleChoice) delete body.n;
       let injectedUsage = false;
       if (req.stream) {
         body.stream = true;

@@ -7,7 +7,7 @@ export const togetherAdapter = createOpenAiCompatibleAdapter({
   apiKeyEnv: 'TOGETHER_API_KEY',
   baseUrlEnv: 'TOGETHER_BASE_URL',
   defaultBaseUrl: 'https://api.together.xyz/v1',
-  operations: ['chat', 'embeddings', 'models', 'images'],
+  operations: ['chat', 'embeddings', 'models', 'images', 'rerank'],
   // Sends usage in its final stream chunk unasked; its API rejects or ignores stream_options.
   streamUsage: 'always',
 });

@@ -76,6 +76,11 @@ export interface ProviderAdapter {
   operations: ReadonlySet<Operation>;
   /** Wire format of streams: 'sse' (data: lines) or 'ndjson'. */
   streamFormat: 'sse' | 'ndjson';
+  /**
+   * The provider returns one choice per chat request (no OpenAI `n`): the pipeline fans `n > 1` out into
+   * n parallel calls and merges them (pipeline/fanout.ts). `buildChat` never sends `n` for these.
+   */
+  singleChoice?: boolean;
 
   buildChat(req: ChatRequest, model: string, s: ProviderSettings): UpstreamRequest;
   parseChat(body: unknown, model: string): ChatResponse;

@@ -269,7 +269,6 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     if ('stream' in out) {
       const h = edgeHeaders(ex);
       h['x-smartflow-provider'] = 'anthropic';
-      h['x-smartflow-cache'] = 'miss';
       ex.res.writeHead(200, { ...SSE_HEADERS, ...h });
       ex.res.flushHeaders();
       try {

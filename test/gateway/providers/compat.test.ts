@@ -147,7 +147,8 @@ test('operations a provider does not have fail with unsupported_operation naming
   const p = getAdapter('perplexity')!;
   assert.equal(p.operations.has('embeddings'), false);
   assert.throws(() => p.buildEmbeddings!({ model: 'x', input: 'y' }, 'x', { apiKey: 'k', baseUrl: 'http://x' }), (e: unknown) => e instanceof GatewayError && e.code === 'unsupported_operation' && /Perplexity/.test(e.message));
-  assert.equal(getAdapter('openai')!.buildRerank, undefined, 'only Cohere reranks');
+  assert.equal(getAdapter('openai')!.buildRerank, undefined, 'OpenAI has no rerank endpoint');
+  assert.equal(typeof getAdapter('together')!.buildRerank, 'function', 'Together reranks (OpenAI-style /rerank)');
   assert.equal(getAdapter('cohere')!.operations.has('rerank'), true);
 });
 
