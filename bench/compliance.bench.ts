@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { detect } from '../src/gateway/compliance/detect.js';
 
 interface GoldSpan { start: number; end: number; type: string; orig_type: string }
-interface Rec { id: string; text: string; spans: GoldSpan[] }
+interface Rec { id: string; text: string; spans: GoldSpan[]; meta?: { presidio_max_expected_score?: number | null } }
 interface Pred { start: number; end: number; type: string }
 type System = { name: string; run(text: string): Pred[] };
 
@@ -182,6 +182,28 @@ function adversarialInputs(): Array<{ name: string; text: string }> {
     { name: 'dashes+digits', text: rep('12-') },
     { name: 'key=value', text: rep('password=') },
     { name: 'Capitalised', text: rep('John ') },
+    // More shapes: separator runs, base64-ish, quotes, URL pieces, headers, numbers in groups, IBAN-like,
+    // and inputs that are nothing but findings (every unit a valid value: cost per finding).
+    { name: 'digit-pairs', text: rep('12 34 ') },
+    { name: '+1 repeated', text: rep('+1 ') },
+    { name: 'IBAN-like', text: rep('GB00 0000 ') },
+    { name: 'dashes', text: rep('-') },
+    { name: 'underscores', text: rep('_') },
+    { name: 'slashes', text: rep('/') },
+    { name: 'equals', text: rep('=') },
+    { name: 'base64-ish', text: rep('QUJDRGVm') },
+    { name: 'quotes', text: rep('"') },
+    { name: 'scheme-sep', text: rep('://') },
+    { name: 'newlines', text: rep('\n') },
+    { name: 'context words', text: rep('ip ') },
+    { name: 'Authorization: Bearer', text: rep('Authorization: Bearer ') },
+    { name: 'key: (dense keys)', text: rep('key: ') },
+    { name: 'varied names', text: rep('John Mary Anne Paul ') },
+    { name: 'Mr. repeated', text: rep('Mr. ') },
+    { name: 'emails a@b.cc', text: rep('a@b.cc ') },
+    { name: 'cards', text: rep('4111 1111 1111 1111 ') },
+    { name: 'IPv4s', text: rep('10.0.0.1 ') },
+    { name: 'dates + born', text: rep('1/2/1990 born ') },
   ];
 }
 
@@ -189,22 +211,31 @@ export async function run(): Promise<Record<string, unknown>> {
   const large = load('pii_presidio_generated_large.jsonl');
   const unit = load('pii_presidio_unit_cases.jsonl');
   const secrets = load('secrets_credsweeper.jsonl');
-  const systems = [ours, ...(await otherSystems())];
+  const datasets = () => [
+    ['presidio_generated_large', large, false],
+    ['presidio_unit_cases', unit, false],
+    ['presidio_unit_cases_non_weak', unitNonWeak, false],
+    ['credsweeper_secrets', secrets, true],
+  ] as const;
   const PII_TYPES = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'SSN', 'IBAN', 'IP_ADDRESS', 'PERSON', 'ADDRESS', 'DATE_OF_BIRTH', 'PASSPORT'];
   const results: Record<string, unknown> = {};
   const quality: Record<string, Record<string, Record<string, unknown>>> = {};
-  for (const [name, recs, secretsMode] of [
-    ['presidio_generated_large', large, false],
-    ['presidio_unit_cases', unit, false],
-    ['credsweeper_secrets', secrets, true],
-  ] as const) {
-    if (!recs.length) continue;
-    quality[name] = {};
-    for (const sys of systems) {
+  // Presidio's own tests mark some cases as weak matches (its expected score < 0.5: e.g. a bare "A12803456"
+  // or "078051121" with no context, which Presidio itself scores 0.05–0.4). A detector with a report
+  // threshold does not report those by design; this second view leaves those records out.
+  const weak = (r: Rec) => typeof r.meta?.presidio_max_expected_score === 'number' && r.meta.presidio_max_expected_score < 0.5;
+  const unitNonWeak = unit.filter((r) => !weak(r));
+  const evalSystem = (sys: System): void => {
+    for (const [name, recs, secretsMode] of datasets()) {
+      if (!recs.length) continue;
+      quality[name] ??= {};
       const c = evaluate(recs as Rec[], sys, PII_TYPES, secretsMode);
       quality[name][sys.name] = Object.fromEntries(Object.entries(c).filter(([, v]) => v.goldN || v.predN).map(([t, v]) => [t, prf(v)]));
     }
-  }
+  };
+  evalSystem(ours);
+  const speedLines = measureSpeed(large, results);
+  for (const sys of await otherSystems()) evalSystem(sys);
   results.quality = quality;
 
   for (const [ds, bySys] of Object.entries(quality)) {
@@ -225,20 +256,44 @@ export async function run(): Promise<Record<string, unknown>> {
   results.code_corpus = { snippets: CODE_CORPUS.length, false_hits: codeHits.length, hits: codeHits.map((h) => `${h.type}:${h.recognizer}`) };
   console.log(`\ncode corpus: ${CODE_CORPUS.length} snippets, ${codeHits.length} false hits ${codeHits.length ? JSON.stringify(codeHits.map((h) => h.recognizer)) : ''}`);
 
-  // Speed: full scan over the generated texts, ms per 1,000 tokens (1 token ≈ 4 chars).
+  for (const l of speedLines) console.log(l);
+  return results;
+}
+
+/**
+ * Our speed, measured before the peer packages are loaded and run (their heaps and JIT state would tax
+ * our numbers), after our own quality pass has warmed the code up. Returns the lines to print.
+ */
+function measureSpeed(large: Rec[], results: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  // Speed: full scan over the generated texts, ms per 1,000 tokens (1 token ≈ 4 chars). Every figure is
+  // the best of three rounds: on the shared machine, other work only ever adds time.
+  const best3 = (f: () => void): { wall: number; cpu: number } => {
+    let wall = Infinity;
+    let cpu = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const s = performance.now();
+      const c0 = process.cpuUsage();
+      f();
+      const c = process.cpuUsage(c0);
+      wall = Math.min(wall, performance.now() - s);
+      cpu = Math.min(cpu, (c.user + c.system) / 1000);
+    }
+    return { wall, cpu };
+  };
   const texts = large.map((r) => r.text);
   for (const t of texts.slice(0, 200)) detect(t); // warm-up
-  let chars = 0;
-  const t0 = performance.now();
-  for (let k = 0; k < 3; k++) for (const t of texts) { detect(t); chars += t.length; }
-  const ms = performance.now() - t0;
-  const msPer1k = ms / (chars / 4 / 1000);
+  const chars = texts.reduce((n, t) => n + t.length, 0);
+  const short = best3(() => {
+    for (const t of texts) detect(t);
+  });
+  const msPer1k = short.wall / (chars / 4 / 1000);
+  const shortCpuPer1k = short.cpu / (chars / 4 / 1000);
   // Long document: the same texts concatenated (one 200 KB prompt).
   const doc = texts.join('\n');
-  const t1 = performance.now();
-  detect(doc);
-  const docMs = performance.now() - t1;
-  const docPer1k = docMs / (doc.length / 4 / 1000);
+  const long = best3(() => detect(doc));
+  const docPer1k = long.wall / (doc.length / 4 / 1000);
+  const docCpuPer1k = long.cpu / (doc.length / 4 / 1000);
   // Ordinary prose (Quora questions: little PII) — what most prompts look like.
   const prose = existsSync(join(EVALS, 'pairs_qqp_dev.jsonl'))
     ? readFileSync(join(EVALS, 'pairs_qqp_dev.jsonl'), 'utf8').split('\n').slice(0, 3000).filter(Boolean).map((l) => (JSON.parse(l) as { a: string }).a).join('\n')
@@ -246,43 +301,44 @@ export async function run(): Promise<Record<string, unknown>> {
   let prosePer1k: number | null = null;
   if (prose) {
     detect(prose);
-    const c0 = process.cpuUsage();
-    detect(prose);
-    const c = process.cpuUsage(c0);
-    prosePer1k = (c.user + c.system) / 1000 / (prose.length / 4 / 1000);
+    prosePer1k = best3(() => detect(prose)).cpu / (prose.length / 4 / 1000);
   }
-  // CPU time too: the shared machine's wall clock is noisy under load.
-  const c1 = process.cpuUsage();
-  detect(doc);
-  const cd = process.cpuUsage(c1);
-  const docCpuPer1k = (cd.user + cd.system) / 1000 / (doc.length / 4 / 1000);
   results.speed = {
     ms_per_1k_tokens_short_texts: round(msPer1k),
+    cpu_ms_per_1k_tokens_short_texts: round(shortCpuPer1k),
     ms_per_1k_tokens_long_doc: round(docPer1k),
     cpu_ms_per_1k_tokens_long_doc: round(docCpuPer1k),
     cpu_ms_per_1k_tokens_prose: prosePer1k === null ? null : round(prosePer1k),
     long_doc_chars: doc.length,
     prose_chars: prose.length,
   };
-  console.log(
-    `\nspeed (1 token ≈ 4 chars): PII-dense generated texts ${msPer1k.toFixed(3)} ms/1k tokens wall (short texts), ${docPer1k.toFixed(3)} wall / ${docCpuPer1k.toFixed(3)} CPU (one ${Math.round(doc.length / 1024)} KB document); ordinary prose ${prosePer1k?.toFixed(3) ?? '-'} CPU ms/1k tokens`,
+  lines.push(
+    `\nspeed (1 token ≈ 4 chars): PII-dense generated texts ${msPer1k.toFixed(3)} ms/1k tokens wall / ${shortCpuPer1k.toFixed(3)} CPU (short texts, ${Math.round(chars / texts.length)} chars each), ${docPer1k.toFixed(3)} wall / ${docCpuPer1k.toFixed(3)} CPU (one ${Math.round(doc.length / 1024)} KB document); ordinary prose ${prosePer1k?.toFixed(3) ?? '-'} CPU ms/1k tokens`,
   );
 
   const adv: Record<string, number> = {};
   const advCpu: Record<string, number> = {};
   for (const { name, text } of adversarialInputs()) {
-    const s = performance.now();
-    const c0 = process.cpuUsage();
-    detect(text);
-    const c = process.cpuUsage(c0);
-    adv[name] = round(performance.now() - s) as number;
-    advCpu[name] = round((c.user + c.system) / 1000) as number;
+    detect(text.slice(0, 4096)); // warm-up
+    // The better of two runs: the shared machine's noise only ever adds time.
+    let wall = Infinity;
+    let cpu = Infinity;
+    for (let k = 0; k < 2; k++) {
+      const s = performance.now();
+      const c0 = process.cpuUsage();
+      detect(text);
+      const c = process.cpuUsage(c0);
+      wall = Math.min(wall, performance.now() - s);
+      cpu = Math.min(cpu, (c.user + c.system) / 1000);
+    }
+    adv[name] = round(wall) as number;
+    advCpu[name] = round(cpu) as number;
   }
   results.adversarial_1mb_cpu_ms = advCpu;
   results.adversarial_1mb_ms = adv;
-  console.log(`adversarial 1 MB wall ms: ${Object.entries(adv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  console.log(`adversarial 1 MB CPU ms:  ${Object.entries(advCpu).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  return results;
+  lines.push(`adversarial 1 MB wall ms: ${Object.entries(adv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  lines.push(`adversarial 1 MB CPU ms:  ${Object.entries(advCpu).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  return lines;
 }
 
 function fmt(x: number | null): string {

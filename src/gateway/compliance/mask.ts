@@ -34,12 +34,21 @@ export function maskValue(type: EntityType, value: string): string {
     case 'DATE_OF_BIRTH':
       return '**/**/****';
     case 'PERSON':
-    case 'ADDRESS':
-      return value
-        .split(/\s+/)
-        .filter(Boolean)
-        .map((w) => `${w[0]}***`)
-        .join(' ');
+    case 'ADDRESS': {
+      // First letter of each word: "J*** S***" (a loop: this runs once per name in a scan).
+      let out = '';
+      let inWord = false;
+      for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        const space = c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 160;
+        if (space) inWord = false;
+        else if (!inWord) {
+          inWord = true;
+          out += (out ? ' ' : '') + value[i] + '***';
+        }
+      }
+      return out;
+    }
     default:
       return '****';
   }

@@ -153,32 +153,92 @@ test('findings carry offsets, confidence, recognizer and a masked preview (never
   assert.equal(fs[1].masked.endsWith('1111'), true);
 });
 
-test('adversarial 1 MB inputs scan in linear time', () => {
-  const MB = 1024 * 1024;
-  const rep = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
-  const units = ['1234567890', '.', '@', ' ', '1.2.', '1 2 ', 'a.a@a.a', 'a1:', '12-', 'password=', 'John '];
-  for (const u of units) {
-    const small = rep(u, MB / 8);
-    detect(small); // warm-up
-    // CPU time, not wall time: the test machine is shared and wall clocks jitter under load.
-    const cpuMs = (f: () => unknown) => {
-      const c0 = process.cpuUsage();
-      f();
-      const c = process.cpuUsage(c0);
-      return (c.user + c.system) / 1000;
-    };
-    const tSmall = cpuMs(() => detect(small));
-    const big = rep(u, MB);
-    const tBig = cpuMs(() => detect(big));
-    // Linear: 8x the input may not cost more than ~24x (GC and noise), and stays within the budget.
-    assert.ok(tBig < Math.max(24 * tSmall, 300), `${JSON.stringify(u)}: 128 KB ${tSmall.toFixed(1)} ms, 1 MB ${tBig.toFixed(1)} ms CPU`);
-    assert.ok(tBig < BUDGET_MS, `${JSON.stringify(u)}: 1 MB took ${tBig.toFixed(1)} ms (budget ${BUDGET_MS} ms)`);
-  }
+test('SSN grouped by spaces or dots is reported alone; other words lower it', () => {
+  assert.deepEqual(found('ref 536 22 1234 on file', 'SSN'), ['536 22 1234']);
+  assert.deepEqual(found('536.22.1234', 'SSN'), ['536.22.1234']);
+  assert.deepEqual(found('version 536.22.1234', 'SSN'), [], 'a version word before it');
+  assert.deepEqual(found('536 00 1234', 'SSN'), [], 'group 00 is never issued');
+  assert.deepEqual(found('536221234 is my ssn', 'SSN'), ['536221234'], 'context a few words after');
 });
 
+test('IBAN with dashes; letters in one case', () => {
+  assert.deepEqual(found('wire to DE89-3704-0044-0532-0130-00 today', 'IBAN'), ['DE89-3704-0044-0532-0130-00']);
+  assert.deepEqual(found('gb82 west 1234 5698 7654 32', 'IBAN'), ['gb82 west 1234 5698 7654 32']);
+  assert.deepEqual(found('GB82 wEST 1234 5698 7654 32', 'IBAN'), [], 'mixed case is not how IBANs are written');
+  assert.deepEqual(found('DE89-3704 0044-0532 0130-00', 'IBAN'), [], 'one separator kind throughout');
+});
+
+test('IPv4 after ":" and a stray fifth number after a private address', () => {
+  assert.deepEqual(found('host:203.0.113.9', 'IP_ADDRESS'), ['203.0.113.9']);
+  assert.equal(found('peer text::ffff:198.51.100.7', 'IP_ADDRESS').length, 1);
+  assert.deepEqual(found('gw 10.1.2.3.4', 'IP_ADDRESS'), ['10.1.2.3']);
+  assert.deepEqual(found('oid 1.3.6.1.4.1.2021', 'IP_ADDRESS'), [], 'an SNMP OID is not an address');
+  assert.deepEqual(found('at 12:10.0.0.1', 'IP_ADDRESS'), [], 'a time before it');
+});
+
+test('passports: country formats and passport words in several languages', () => {
+  assert.deepEqual(found('Mi pasaporte es XAB654321', 'PASSPORT'), ['XAB654321']);
+  assert.deepEqual(found('XAB654321 es mi número de pasaporte', 'PASSPORT'), ['XAB654321']);
+  assert.deepEqual(found('numéro de passeport 09AB12345', 'PASSPORT'), ['09AB12345']);
+  assert.deepEqual(found('Korean passport: R234K5678', 'PASSPORT'), ['R234K5678']);
+  assert.deepEqual(found('여권 R23456789', 'PASSPORT'), ['R23456789']);
+  assert.deepEqual(found('Reisepass T22000129 gültig', 'PASSPORT'), ['T22000129']);
+  assert.deepEqual(types('Pass-Nr.: T22000129'), ['PASSPORT'], 'a pass number, not a password');
+  assert.deepEqual(found('passport number W123456', 'PASSPORT'), [], 'one letter + six digits is no passport format');
+  assert.deepEqual(found('ticket XAB654321', 'PASSPORT'), [], 'no passport word');
+});
+
+test('phones: lists of single digits are not numbers; international single-digit groups are', () => {
+  assert.deepEqual(found('steps 1 2 3 4 5 6 7 8 9', 'PHONE'), []);
+  assert.deepEqual(found('call +30 21 0 7654321 please', 'PHONE'), ['+30 21 0 7654321']);
+  assert.deepEqual(found('call +1 415 555 0132', 'PHONE'), ['+1 415 555 0132']);
+});
+
+const MB = 1024 * 1024;
+const rep = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
+/** CPU milliseconds of `f` (not wall time: the test machine is shared), the lower of two runs. */
+function cpuMs(f: () => unknown): number {
+  let best = Infinity;
+  for (let k = 0; k < 2; k++) {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, (c.user + c.system) / 1000);
+  }
+  return best;
+}
+
 /**
- * The issue's target is 50 ms per adversarial MB. It is NOT met yet for every input (see
- * docs/compliance.md: ~20–1000 ms on the shared 2-core machine); this budget catches super-linear
- * regressions (the quadratic bugs this test found took minutes). Tighten with the env var.
+ * Every pattern is linear-time: 4x the input may cost at most ~6x (GC, caches) plus 20 ms of noise,
+ * and a 1 MB input stays under a ceiling. The issue's target is 50 ms per MB (docs/compliance.md has the
+ * measured numbers, 15–45 ms on a 2-core machine); the ceilings here are ~4x that so a loaded CI machine
+ * does not flake, while any super-linear pattern (seconds per MB) or a new slow full-text pass fails.
+ * Inputs that are nothing but findings (75k e-mails, 50k names per MB) pay per finding and get a higher
+ * ceiling. SMARTFLOW_ADVERSARIAL_BUDGET_MS tightens or relaxes the first ceiling.
  */
-const BUDGET_MS = Number(process.env.SMARTFLOW_ADVERSARIAL_BUDGET_MS ?? 4000);
+const BUDGET_MS = Number(process.env.SMARTFLOW_ADVERSARIAL_BUDGET_MS ?? 200);
+const RUNS = [
+  '1234567890', '.', '@', ' ', '1.2.', '1 2 ', 'a1:', 'aB3', '12-', 'password=', '12 34 ', '+1 ', 'GB00 0000 ', '-', '_', '/', '=',
+  'QUJDRGVm', '"', '://', 'ip ', '\n', '\t', 'x', 'A', '0x', '${', '%', ',', 'passport 1 ', '1/2/1990 born ',
+];
+const DENSE = ['a.a@a.a', 'a@b.cc ', 'John ', 'John Mary Anne Paul ', 'Mr. ', 'Authorization: Bearer ', '4111 1111 1111 1111 ', '10.0.0.1 ', 'key: '];
+
+test('adversarial 1 MB inputs scan in linear time', () => {
+  for (const [units, ceiling] of [[RUNS, BUDGET_MS], [DENSE, 4 * BUDGET_MS]] as const) {
+    for (const u of units) {
+      const quarter = rep(u, MB / 4);
+      const big = rep(u, MB);
+      detect(quarter.slice(0, 4096)); // warm-up
+      let tQuarter = cpuMs(() => detect(quarter));
+      let tBig = cpuMs(() => detect(big));
+      // A busy machine can stall one measurement: measure again before calling it super-linear.
+      if (tBig > 6 * tQuarter + 20 || tBig >= ceiling) {
+        tQuarter = Math.min(tQuarter, cpuMs(() => detect(quarter)));
+        tBig = Math.min(tBig, cpuMs(() => detect(big)));
+      }
+      // Linear is 4x; a quadratic pattern is 16x (and seconds per MB).
+      assert.ok(tBig <= 6 * tQuarter + 20, `${JSON.stringify(u)}: 256 KB ${tQuarter.toFixed(1)} ms, 1 MB ${tBig.toFixed(1)} ms CPU — not linear`);
+      assert.ok(tBig < ceiling, `${JSON.stringify(u)}: 1 MB took ${tBig.toFixed(1)} ms CPU (ceiling ${ceiling} ms)`);
+    }
+  }
+});

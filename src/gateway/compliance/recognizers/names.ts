@@ -92,7 +92,9 @@ function cueBefore(before: string): boolean {
 const CUE_AFTER = /^(?:'s\b|’s\b|\s*,\s*(?:can|could|would|will|please|i|we|you)\b|\s+[a-z]{2,14}ed\b|\s+(?:spent|says|said|told|thinks|went|is a|was a|has been|points out)\b|\s*,\s*(?:the|a|an|who|our|my|his|her)\b|\s+(?:said|says|wrote|writes|told|asked|is|was|will|has|had|lives|called|from|and|at|in)\b|\s*[:;(]|\s*\n)/i;
 
 // A capitalised word: Unicode uppercase then letters / apostrophes / hyphens (bounded).
-const CAP_RUN_RE = /(?<![\p{L}\p{N}_@.\/\\-])\p{Lu}[\p{Ll}\p{Lu}'’\-]{0,24}(?:\.?[ \t]+(?:(?:van|von|der|den|de|del|della|di|da|du|le|la|bin|ibn|al|el|ten|ter|dos|das|y)[ \t]+){0,2}\p{Lu}[\p{Ll}\p{Lu}'’\-]{0,24}){0,3}(?![\p{L}\p{N}_@])/gu;
+// The look-behind comes after the first capital (same matches): the engine then skips to capitals
+// instead of testing the look-behind at every position (~1.7x faster on prose).
+const CAP_RUN_RE = /\p{Lu}(?<![\p{L}\p{N}_@.\/\\-]\p{Lu})[\p{Ll}\p{Lu}'’\-]{0,24}(?:\.?[ \t]+(?:(?:van|von|der|den|de|del|della|di|da|du|le|la|bin|ibn|al|el|ten|ter|dos|das|y)[ \t]+){0,2}\p{Lu}[\p{Ll}\p{Lu}'’\-]{0,24}){0,3}(?![\p{L}\p{N}_@])/gu;
 const SUFFIX_TITLES = /^(?:PhD|MD|Jr|Sr|II|III|IV|DDS|Esq)$/;
 
 /** Countries and place words: a capitalised run made of these is a location, not a person. */
@@ -122,7 +124,8 @@ const STRONG_CUE_WORDS = new Set(
   father brother sister friend colleague partner`.split(/\s+/),
 );
 const LOWER_CUE_RE =
-  /(?<cue>\bmy name is|\bname is|\bcall me|\bcalls me|\bnamed (?:him|her)|\bnamed|\bi'm|\bi am|\bthis is|\bdear|\bhi|\bhello|\bsays|\bsaid|\buser:|\bname:|\bstarring|\bby|\bmrs?\.|\bms\.|\bdr\.|\bmrs?|\bms|\bdr|\badd|\bwith|\bto|\band|\bof)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/gu;
+  // One leading \b (not one per alternative) lets the engine dispatch on the first letter: ~2x faster.
+  /\b(?<cue>my name is|name is|call me|calls me|named (?:him|her)|named|i'm|i am|this is|dear|hi|hello|says|said|user:|name:|starring|by|mrs?\.|ms\.|dr\.|mrs?|ms|dr|add|with|to|and|of)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/gu;
 const ORG_TOKENS = new Set(
   `ltd inc llc corp plc gmbh tv weekly times news records studio studios services solutions systems technologies
   technology group partners associates holdings foundation institute university bank hotel census score labs software
@@ -211,35 +214,130 @@ function preceding(text: string, pos: number): Preceding {
  * True when the run's first core word is a common word that is also a name ("Echo", "Will") and nothing
  * after it is a known, unambiguous name: capitalisation alone is not evidence for those words.
  */
-function commonWordLed(toks: string[], lows: string[], lex: Set<string>): boolean {
-  const common = commonWordNames();
+function commonWordLed(infos: TokInfo[]): boolean {
   let seen = 0;
-  for (let k = 0; k < toks.length; k++) {
-    if (SUFFIX_TITLES.test(toks[k]) || PARTICLES.test(toks[k])) continue;
-    const l = lows[k].endsWith("'s") || lows[k].endsWith('’s') ? lows[k].slice(0, -2) : lows[k];
+  for (const t of infos) {
+    if (t.skip) continue;
     if (seen++ === 0) {
-      if (!common.has(l)) return false;
-    } else if (!lex.has(l) || common.has(l)) return true;
+      if (!t.common) return false;
+    } else if (!t.known || t.common) return true;
   }
   // Alone: needs evidence. Followed only by known, unambiguous names ("Mark Johnson"): a name.
   return seen <= 1;
 }
 
+/** What the person rules need to know about one capitalised word; computed once per distinct word per scan. */
+interface TokInfo {
+  /** Lower-case, without trailing ".", "'" or "’". */
+  low: string;
+  /** A suffix title (PhD, Jr) or a name particle (van, de): not a core name word. */
+  skip: boolean;
+  particle: boolean;
+  stop: boolean;
+  place: boolean;
+  org: boolean;
+  honorific: boolean;
+  /** In the name lexicon / a common word that is also a name (possessive "'s" removed). */
+  known: boolean;
+  common: boolean;
+  /** All capitals and longer than one letter ("NASA"). */
+  caps: boolean;
+}
+
+const PARTICLE_SET = new Set(PARTICLES.source.slice(4, -2).split('|'));
+
+const STOP = 1;
+const PLACE = 2;
+const ORG = 4;
+const HONOR = 8;
+const KNOWN = 16;
+const COMMON = 32;
+/**
+ * Every word list above as one map from a lower-case word to flag bits: one lookup per word instead of
+ * six set lookups (this runs for every capitalised word of every prompt). Built on first use, like the
+ * lexicon it includes.
+ */
+const wordFlags = (() => {
+  let map: Map<string, number> | null = null;
+  return (): Map<string, number> => {
+    if (!map) {
+      const m = new Map<string, number>();
+      const mark = (words: Iterable<string>, bit: number): void => {
+        for (const w of words) m.set(w, (m.get(w) ?? 0) | bit);
+      };
+      mark(lexicon(), KNOWN);
+      mark(commonWordNames(), COMMON);
+      mark(NOT_NAMES, STOP);
+      mark(PLACES, PLACE);
+      mark(ORG_TOKENS, ORG);
+      mark(HONORIFICS, HONOR);
+      map = m;
+    }
+    return map;
+  };
+})();
+const SUFFIX_SET = new Set(SUFFIX_TITLES.source.slice(4, -2).split('|'));
+
+function tokInfo(t: string, flags: Map<string, number>): TokInfo {
+  let e = t.length;
+  while (e > 0 && (t[e - 1] === '.' || t[e - 1] === "'" || t[e - 1] === '’')) e--;
+  const low = (e === t.length ? t : t.slice(0, e)).toLowerCase();
+  const base = low.endsWith("'s") || low.endsWith('’s') ? low.slice(0, -2) : low;
+  const particle = PARTICLE_SET.has(t);
+  // "John": a lower-case ASCII second letter settles "not all capitals" without upper-casing the word.
+  const c1 = t.charCodeAt(1);
+  const caps = t.length > 1 && !(c1 >= 97 && c1 <= 122) && t === t.toUpperCase();
+  const f = flags.get(low) ?? 0;
+  const fb = base === low ? f : flags.get(base) ?? 0;
+  return {
+    low,
+    skip: particle || SUFFIX_SET.has(t),
+    particle,
+    stop: (f & STOP) !== 0,
+    place: (f & PLACE) !== 0,
+    org: (f & ORG) !== 0,
+    honorific: (f & HONOR) !== 0,
+    known: (fb & KNOWN) !== 0,
+    common: (fb & COMMON) !== 0,
+    caps,
+  };
+}
+
+/** "A B C" → ["A", "B", "C"] for single-space separated words. */
+function splitSpaces(run: string): string[] {
+  const out: string[] = [];
+  let p = 0;
+  for (;;) {
+    const q = run.indexOf(' ', p);
+    if (q < 0) {
+      out.push(p === 0 ? run : run.slice(p));
+      return out;
+    }
+    out.push(run.slice(p, q));
+    p = q + 1;
+  }
+}
+
 export function findPersons(text: string): Candidate[] {
   const out: Candidate[] = [];
   const lex = lexicon();
-  const low = (t: string): string => {
-    let e = t.length;
-    while (e > 0 && (t[e - 1] === '.' || t[e - 1] === "'" || t[e - 1] === '’')) e--;
-    return (e === t.length ? t : t.slice(0, e)).toLowerCase();
+  // Names repeat within a text: each distinct word is looked up once per scan.
+  const infoCache = new Map<string, TokInfo>();
+  const flags = wordFlags();
+  const info = (t: string): TokInfo => {
+    let i = infoCache.get(t);
+    if (i === undefined) infoCache.set(t, (i = tokInfo(t, flags)));
+    return i;
   };
   eachMatch(CAP_RUN_RE, text, (m) => {
-    let toks = m[0].indexOf(' ') < 0 && m[0].indexOf('\t') < 0 ? [m[0]] : m[0].split(/[ \t]+/);
+    const run = m[0];
+    // Single spaces (the usual case) split by hand: ~2x cheaper than String#split per run.
+    let toks = run.indexOf('\t') < 0 && run.indexOf('  ') < 0 ? splitSpaces(run) : run.split(/[ \t]+/);
     let start = m.index;
     // Drop leading stop words ("The Peter Pham version", "Dear John") from the span.
     let afterHonorific = false;
-    while (toks.length && NOT_NAMES.has(low(toks[0]))) {
-      afterHonorific = HONORIFICS.has(low(toks[0])) && toks.length > 1;
+    while (toks.length && info(toks[0]).stop) {
+      afterHonorific = info(toks[0]).honorific && toks.length > 1;
       start += toks[0].length;
       while (text[start] === ' ' || text[start] === '\t') start++;
       toks = toks.slice(1);
@@ -253,17 +351,17 @@ export function findPersons(text: string): Candidate[] {
         break;
       }
     }
-    let lows = toks.map(low);
+    let infos = toks.map(info);
     // A stop word inside the run: keep a two-word name before it ("Katie Giles Apt."), otherwise it is a
     // title-case phrase ("Quick Brown Fox"), not a name.
-    for (let k = 0; k < lows.length; k++) {
-      const l = lows[k];
-      if (PARTICLES.test(toks[k])) continue;
-      if (afterHonorific && NOT_NAMES.has(l) && k === 0) continue; // "Mr. Young"
-      if (NOT_NAMES.has(l) || PLACES.has(l) || ORG_TOKENS.has(l)) {
-        if (k < 2 || ORG_TOKENS.has(l) || PLACES.has(l)) return;
+    for (let k = 0; k < infos.length; k++) {
+      const t = infos[k];
+      if (t.particle) continue;
+      if (afterHonorific && t.stop && k === 0) continue; // "Mr. Young"
+      if (t.stop || t.place || t.org) {
+        if (k < 2 || t.org || t.place) return;
         toks = toks.slice(0, k);
-        lows = lows.slice(0, k);
+        infos = infos.slice(0, k);
         break;
       }
     }
@@ -274,21 +372,18 @@ export function findPersons(text: string): Candidate[] {
     let known = 0;
     let allCaps = true;
     let firstKnown = false;
-    for (let k = 0; k < toks.length; k++) {
-      const t = toks[k];
-      if (SUFFIX_TITLES.test(t) || PARTICLES.test(t)) continue;
-      const l = lows[k].endsWith("'s") || lows[k].endsWith('’s') ? lows[k].slice(0, -2) : lows[k];
-      const isKnown = lex.has(l);
-      if (coreN === 0) firstKnown = isKnown;
+    for (const t of infos) {
+      if (t.skip) continue;
+      if (coreN === 0) firstKnown = t.known;
       coreN++;
-      if (isKnown) known++;
-      if (!(t.length > 1 && t === t.toUpperCase())) allCaps = false;
+      if (t.known) known++;
+      if (!t.caps) allCaps = false;
     }
     if (!coreN || allCaps) return;
     const pre = preceding(text, start);
     const honor = pre.capital && HONORIFICS.has(pre.word);
     const cue = STRONG_CUE_WORDS.has(pre.word) && pre.punct !== '.' ? 2 : pre.punct === ',' || pre.punct === ':' || pre.punct === '>' || CUE_WORDS.has(pre.word) ? 1 : 0;
-    if (!honor && cue < 2 && commonWordLed(toks, lows, lex)) return;
+    if (!honor && cue < 2 && commonWordLed(infos)) return;
     // One unknown capitalised word needs an honorific or a strong cue ("my name is", "says").
     if (known === 0 && coreN === 1 && !honor && cue < 2) return;
     const after = text.slice(end, end + 24);
@@ -368,7 +463,13 @@ const STREET_COMPOUND =
 // ASCII word boundaries are enough (street types are ASCII) and non-unicode regexes scan faster.
 const TYPE_WORD_RE = new RegExp(`\\b(?:${STREET_TYPES})\\b\\.?(?![A-Za-z\\u00C0-\\u024F])`, 'gi');
 const BACK_NUMBER_RE = /(?<![\p{L}\p{N}])\d{1,6}[A-Za-z]?(?:[ \t]*[-/][ \t]*\d{1,5})?,?[ \t]+(?:[\p{L}\p{N}'’.\-]{1,30}[ \t]+){0,4}$/u;
-const PREFIX_WORD_RE = new RegExp(`(?<![A-Za-z0-9\\u00C0-\\u024F])(?:${STREET_PREFIXES})[ \\t]+`, 'gi');
+// A leading \b (cheap, lets the engine skip to word starts) for the prefixes that start with an ASCII
+// letter, the full look-behind only for those that do not ("út").
+const PREFIX_ALTS = STREET_PREFIXES.split('|');
+const PREFIX_WORD_RE = new RegExp(
+  `(?:\\b(?<![\\u00C0-\\u024F])(?:${PREFIX_ALTS.filter((p) => /^[a-z]/i.test(p)).join('|')})|(?<![A-Za-z0-9\\u00C0-\\u024F])(?:${PREFIX_ALTS.filter((p) => !/^[a-z]/i.test(p)).join('|')}))[ \\t]+`,
+  'gi',
+);
 const FORWARD_NUMBER_RE = /(?:[\p{L}\p{N}'’.\-]{1,30}[ \t]+){0,5}?\d{1,5}[A-Za-z]?\.?(?![\p{L}\p{N}])/uy;
 const COMPOUND_RE = new RegExp(`${STREET_COMPOUND}[ \\t]+\\d{1,5}[A-Za-z]?(?![A-Za-z0-9\\u00C0-\\u024F])`, 'gi');
 const WORD_BACK_RE = /(?:[\p{L}'’\-]{1,30}[ \t]+){0,2}[\p{L}\-]{0,30}$/u;
@@ -435,7 +536,7 @@ const ADDRESS_CUE = /\b(?:address(?:es)?|addr|live[sd]? (?:at|in)|living at|loca
 const PROSE_START = /^[ \t,]*(?:for|and|or|but|the|to|is|was|if|so|please|thanks|last|this|that|with|in|on|at|i|we|you|he|she|they|it|my|your|our|can|could|will|would|should|may|might)\b/i;
 // Number + words + number ("92 Eusebio Dávila 57", "21 Turjaška 46"): accepted only with an address
 // cue, a unit line, a postal code or a multi-line block after it.
-const NWN_RE = /(?<![\p{L}\p{N}.,:\/\-])\d{1,5}[ \t]+(?:\d{1,5}[ \t]+)?(?:\p{L}[\p{L}'’.\-]{0,30}[ \t]+){1,4}\d{1,5}[A-Za-z]?(?![\p{L}\p{N}\/:])/gu;
+const NWN_RE = /\d(?<![\p{L}\p{N}.,:\/\-]\d)\d{0,4}[ \t]+(?:\d{1,5}[ \t]+)?(?:\p{L}[\p{L}'’.\-]{0,30}[ \t]+){1,4}\d{1,5}[A-Za-z]?(?![\p{L}\p{N}\/:])/gu;
 
 export function findAddresses(text: string): Candidate[] {
   const out: Candidate[] = [];

@@ -9,14 +9,34 @@
  */
 import type { Candidate } from './candidate.js';
 import { eachMatch } from './candidate.js';
+import { tokenRuns } from './runs.js';
 
 // --- base32 OTP seeds (RFC 4648 alphabet; TOTP seeds are 80 or 160 bits → 16 or 32 characters) ---
-const BASE32_RE = /(?<![A-Za-z0-9_\-+\/=.])[A-Z2-7]{16,32}(?![A-Za-z0-9_\-+\/=.])/g;
+// A seed is a whole token: a run of [A-Za-z0-9_\-+/=.] — token runs (runs.ts) split at "~$|%" — made of
+// [A-Z2-7] only.
+const BASE32_TOKEN = /^[A-Z2-7]+$/;
 
-function findOtpSeeds(text: string, out: Candidate[]): void {
-  eachMatch(BASE32_RE, text, (m) => {
-    const tok = m[0];
-    if (tok.length !== 16 && tok.length !== 32) return;
+function findOtpSeeds(text: string, out: Candidate[], runs: number[]): void {
+  for (let r = 0; r < runs.length; r += 3) {
+    let a = runs[r];
+    const end = runs[r + 1];
+    if (!runs[r + 2]) {
+      // No "~$|%" inside: the run is the token.
+      if (end - a === 16 || end - a === 32) otpSeed(text.slice(a, end), a, out);
+      continue;
+    }
+    for (let i = a; i <= end; i++) {
+      const c = i < end ? text.charCodeAt(i) : 0;
+      if (i < end && c !== 126 /* ~ */ && c !== 36 /* $ */ && c !== 124 /* | */ && c !== 37 /* % */) continue;
+      if (i - a === 16 || i - a === 32) otpSeed(text.slice(a, i), a, out);
+      a = i + 1;
+    }
+  }
+}
+
+function otpSeed(tok: string, at: number, out: Candidate[]): void {
+  {
+    if (!BASE32_TOKEN.test(tok)) return;
     const digits = tok.replace(/[^2-7]/g, '').length;
     const letters = tok.length - digits;
     // Random base32 has ~19% digits; constant names and words have none or few.
@@ -25,8 +45,8 @@ function findOtpSeeds(text: string, out: Candidate[]): void {
     if (/(.)\1{3}/.test(tok)) return; // runs are padding or filler, not random seeds
     // Enough distinct symbols for a random draw (16 random base32 chars have ≥ 9 distinct ~99.9% of the time).
     if (new Set(tok).size < (tok.length === 16 ? 9 : 15)) return;
-    out.push({ type: 'API_KEY', start: m.index, end: m.index + tok.length, score: 0.6, recognizer: 'secret:otp_seed' });
-  });
+    out.push({ type: 'API_KEY', start: at, end: at + tok.length, score: 0.6, recognizer: 'secret:otp_seed' });
+  }
 }
 
 // --- Atlassian (Jira / Confluence / Bitbucket Data Center) personal access tokens ---
@@ -137,10 +157,12 @@ function findByteArrays(text: string, out: Candidate[]): void {
 
 // --- Hard-coded fallbacks of environment lookups ---
 const ENV_FALLBACK_RE = /(?:getenv|environ\.get|env\.get|getEnv|Getenv|GetEnvironmentVariable)\([ \t]{0,3}["']([A-Za-z0-9_.\-]{1,64})["'][ \t]{0,3}(?:,[ \t]{0,3}["']([^"'\n]{4,128})["']|\)[ \t]{0,3}(?:or|\|\||\?\?|\?:)[ \t]{0,3}["']([^"'\n]{4,128})["'])/g;
+const ENV_NAMES = ['getenv', 'environ.get', 'env.get', 'getEnv', 'Getenv', 'GetEnvironmentVariable'];
 const SECRET_NAME = /pass(?:word|wd|phrase)?|pwd|secret|token|api[_\-]?key|apikey|private[_\-]?key|credential/i;
 
 function findEnvFallbacks(text: string, out: Candidate[]): void {
-  if (!/getenv|environ|env\.get|GetEnvironmentVariable/i.test(text)) return;
+  // The lookup names are case-sensitive in ENV_FALLBACK_RE: plain substring checks gate it.
+  if (!ENV_NAMES.some((n) => text.includes(n))) return;
   eachMatch(ENV_FALLBACK_RE, text, (m) => {
     const value = m[2] ?? m[3];
     if (!value) return;
@@ -156,9 +178,10 @@ function findEnvFallbacks(text: string, out: Candidate[]): void {
   });
 }
 
-export function findContextSecrets(text: string): Candidate[] {
+/** `runs`: token runs of 16+ characters (runs.ts triples), shared with the other secret recognizers. */
+export function findContextSecrets(text: string, runs: number[] = tokenRuns(text, 16)): Candidate[] {
   const out: Candidate[] = [];
-  findOtpSeeds(text, out);
+  findOtpSeeds(text, out, runs);
   findAtlassianDcPat(text, out);
   findAlibabaSecret(text, out);
   findSalesforceOrgIds(text, out);

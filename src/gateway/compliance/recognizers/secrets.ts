@@ -20,17 +20,65 @@ interface VendorPattern {
   hints?: string[];
   /** Structural check on the matched token (decoded prefix, checksum). */
   check?: (token: string) => boolean;
+  /**
+   * For bodies that start with literals ("ghp_", "AKIA"…): those literals (found with a fast literal
+   * search) and the body as a sticky regex tried only where a literal starts a token. Without this the
+   * regex starts with a look-behind, which makes the engine visit every character (~6 ms per MB each).
+   */
+  starts?: RegExp;
+  sticky?: RegExp;
+  /** A cheap regex that must match somewhere before the pattern is run (for one-character hints). */
+  gate?: RegExp;
 }
 
 const TB = '(?![A-Za-z0-9_\\-])'; // token boundary after
 // Token boundary before; an ANSI colour code right before a token (coloured terminal output) counts as one.
 const LB = '(?:(?<![A-Za-z0-9_\\-])|(?<=\\x1b\\[[0-9;]{0,12}m))';
-const v = (name: string, body: string, score = 0.95, hints?: string[]): VendorPattern => ({
-  name,
-  re: new RegExp(`${LB}${body}${TB}`, 'g'),
-  score,
-  hints: hints ?? literalPrefix(body),
-});
+const v = (name: string, body: string, score = 0.95, hints?: string[], gate?: RegExp): VendorPattern => {
+  const lits = leadingLiterals(body);
+  return {
+    name,
+    re: new RegExp(`${LB}${body}${TB}`, 'g'),
+    score,
+    hints: hints ?? literalPrefix(body),
+    gate,
+    ...(lits ? { starts: new RegExp(lits.map(escapeRe).join('|'), 'g'), sticky: new RegExp(`(?:${body})${TB}`, 'y') } : {}),
+  };
+};
+
+const escapeRe = (h: string): string => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The literals a body must start with: "ghp_…" → ["ghp_"], "(?:AKIA|ASIA|A3T[A-Z0-9])…" → ["AKIA",
+ * "ASIA", "A3T"]. Undefined when some alternative starts with a class (those keep the look-behind form).
+ */
+function leadingLiterals(body: string): string[] | undefined {
+  const lit = (t: string): string => (/^(?:[A-Za-z0-9_\-~:!]|\\[.$\-\/])+/.exec(t)?.[0] ?? '').replace(/\\/g, '');
+  if (body.startsWith('(?:')) {
+    // Top-level alternatives of the leading group.
+    let depth = 0;
+    let i = 3;
+    let from = 3;
+    const alts: string[] = [];
+    for (; i < body.length; i++) {
+      const c = body[i];
+      if (c === '\\') { i++; continue; }
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === '|' && depth === 0) {
+        alts.push(body.slice(from, i));
+        from = i + 1;
+      }
+    }
+    alts.push(body.slice(from, i));
+    const ls = alts.map(lit);
+    return ls.every((l) => l.length >= 2) ? ls : undefined;
+  }
+  const l = lit(body);
+  return l.length >= 2 ? [l] : undefined;
+}
 
 /** The literal text a pattern body starts with (e.g. "ghp_"), used as its pre-filter hint. */
 function literalPrefix(body: string): string[] | undefined {
@@ -50,7 +98,7 @@ const VENDORS: VendorPattern[] = [
   v('slack', 'xapp-\\d-[A-Z0-9]{6,20}-\\d{6,20}-[a-f0-9]{20,80}'),
   { name: 'slack_webhook', re: /https:\/\/hooks\.slack\.com\/(?:services|workflows)\/[A-Za-z0-9_\/]{20,120}/g, score: 0.95, hints: ['hooks.slack.com'] },
   { name: 'discord_webhook', re: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d{10,22}\/[A-Za-z0-9_\-]{40,100}/g, score: 0.95, hints: ['/api/webhooks/'] },
-  v('stripe', '(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}', 0.95, ['k_live_', 'k_test_', 'k_prod_']),
+  v('stripe', '(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}', 0.95, ['sk_live_', 'sk_test_', 'sk_prod_', 'rk_live_', 'rk_test_', 'rk_prod_']),
   v('anthropic', 'sk-ant-(?:api|admin|sid|oat)\\d{2}-[A-Za-z0-9_\\-]{20,250}'),
   v('openai', 'sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,250}', 0.9, ['sk-']),
   v('google_api_key', 'AIza[0-9A-Za-z_\\-]{30,40}'),
@@ -113,11 +161,11 @@ const VENDORS: VendorPattern[] = [
   v('grafana', '(?:glc_[A-Za-z0-9+/=_]{32,400}|glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})', 0.95, ['glc_', 'glsa_']),
   v('salesforce', '00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,120}', 0.9, ['00D']),
   v('azure_secret', '[A-Za-z0-9_~.\\-]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}', 0.9, ['Q~']),
-  v('discord_bot', '[MNO][A-Za-z0-9_\\-]{23,26}\\.[A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{27,40}', 0.85, ['.']),
+  v('discord_bot', '[MNO][A-Za-z0-9_\\-]{23,26}\\.[A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{27,40}', 0.85, ['.'], /\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27}/),
   v('defined_networking', 'dnkey-[A-Z0-9]{26}-[A-Z0-9]{52}'),
   v('doppler', 'dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,50}', 0.95, ['dp.']),
   v('akamai', 'akab-[a-z0-9]{16}-[a-z0-9]{16}'),
-  v('facebook_app', '\\d{15,16}\\|[A-Za-z0-9_\\-]{27}', 0.85, ['|']),
+  v('facebook_app', '\\d{15,16}\\|[A-Za-z0-9_\\-]{27}', 0.85, ['|'], /\d\|[A-Za-z0-9_\-]{27}/),
   v('deepseek', 'sk-[a-f0-9]{32}', 0.9),
   v('together', 'tgp_v1_[A-Za-z0-9_\\-]{40,50}'),
   v('supabase', 'sbp_(?:v0_)?[a-f0-9]{40}'),
@@ -127,7 +175,7 @@ const VENDORS: VendorPattern[] = [
   // Microsoft "common annotated security key" format (Azure DevOps PATs, AI services, storage keys):
   // 52 random characters, then the fixed JQQJ9 signature and a provider/version tail.
   { name: 'azure_cask', re: /(?<![A-Za-z0-9_\-+\/])[A-Za-z0-9+\/]{52}JQQJ9[9DH][A-Za-z0-9+\/]{12,40}={0,2}(?![A-Za-z0-9_\-+\/=])/g, score: 0.95, hints: ['JQQJ9'] },
-  v('mailgun_key', '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', 0.85, ['-']),
+  v('mailgun_key', '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', 0.85, ['-'], /-[a-f0-9]{8}-[a-f0-9]{8}(?![A-Za-z0-9_\-])/),
   v('alibaba', 'LTAI[A-Za-z0-9]{12,20}', 0.9),
   v('gitlab_session', '_gitlab_session=[a-f0-9]{32}', 0.95, ['_gitlab_session=']),
   v('grafana_key', 'eyJrIjoi[A-Za-z0-9+/=]{50,300}', 0.9),
@@ -135,7 +183,7 @@ const VENDORS: VendorPattern[] = [
   v('sonarqube', 'sq[pua]_[a-f0-9]{40}', 0.95, ['sqp_', 'squ_', 'sqa_']),
   v('vercel', '(?:vcp|vci|vca|vcr|vck)_[A-Za-z0-9]{50,60}', 0.95, ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_']),
   v('wundergraph', 'cosmo_[A-Za-z0-9]{30,40}', 0.85),
-  v('nkey', 'S[ACNOPUX]A[A-Z2-7]{55}', 0.95, ['SAA', 'SCA', 'SNA', 'SOA', 'SPA', 'SUA', 'SXA']),
+  v('nkey', '(?:SAA|SCA|SNA|SOA|SPA|SUA|SXA)[A-Z2-7]{55}', 0.95),
 ];
 
 const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,16} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
@@ -230,7 +278,8 @@ function findKeyValues(text: string, out: Candidate[]): void {
     const idStart = i;
     while (i < text.length && k < 32 && /[A-Za-z0-9_\-.]/.test(text[i])) { i++; k++; }
     // "password_id", "token_length", "secret_field": metadata about a secret, not the secret.
-    if (/^[_\-.]?(?:id|ids|len|length|count|min|max|size|hash|type|field|label|hint|policy|rules?|reset|expir\w*|url|uri|file|path|name|prompt|input|regex|pattern|validation)$/i.test(text.slice(idStart, i))) return;
+    // "Pass-Nr.", "pass_no": the number of a pass (passport, ID card), not a password.
+    if (/^[_\-.]?(?:id|ids|len|length|count|min|max|size|hash|type|field|label|hint|policy|rules?|reset|expir\w*|url|uri|file|path|name|prompt|input|regex|pattern|validation|nr\.?|no\.?|num|number)$/i.test(text.slice(idStart, i))) return;
     // "password for root: x" names whose password it is before the separator.
     if (PASSWORD_KEY.test(kw)) {
       const forUser = /^[ \t]{1,3}for[ \t]{1,3}[\w.@\-]{1,40}(?=[ \t]{0,3}[:=])/.exec(text.slice(i, i + 52));
@@ -243,27 +292,29 @@ function findKeyValues(text: string, out: Candidate[]): void {
     while (s < text.length && s - i < 4 && (text[s] === ' ' || text[s] === '\t')) s++;
     let sepFound = false;
     let proseSep = false; // "token is …": prose, weaker evidence than "=" or ":"
+    // The separator's first character decides which forms can apply (the regexes below are per hit).
+    const sc = text[s];
     // Literal comparisons leak the literal ("if password == 'x'").
-    const cmp = /^(?:===?|!==?)[ \t]*(?=["'`])/.exec(text.slice(s, s + 6));
+    const cmp = sc === '=' || sc === '!' ? /^(?:===?|!==?)[ \t]*(?=["'`])/.exec(text.slice(s, s + 6)) : null;
     if (cmp) { s += cmp[0].length; sepFound = true; }
     // Function-style setters: CURLOPT_PASSWORD, "value" / setPassword("value").
-    else if (/^,[ \t]*["']/.test(text.slice(s, s + 4)) || /^\([ \t]*["']/.test(text.slice(s, s + 4))) { s += 1; sepFound = true; }
+    else if ((sc === ',' || sc === '(') && /^[,(][ \t]*["']/.test(text.slice(s, s + 4))) { s += 1; sepFound = true; }
     // Type annotations: "password: String = \"x\"", "passwd: str = \"x\"".
-    else if (/^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*(?=["'`])/.test(text.slice(s, s + 48))) {
+    else if (sc === ':' && /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*(?=["'`])/.test(text.slice(s, s + 48))) {
       s += /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*/.exec(text.slice(s, s + 48))![0].length;
       sepFound = true;
     }
     else if (text.startsWith(':=', s) || text.startsWith('=>', s) || text.startsWith('->', s)) { s += 2; sepFound = true; }
     else if (text[s] === '=' || text[s] === ':') { s += 1; sepFound = true; }
-    else if (/^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; proseSep = true; }
-    const cliFlag = m.index >= 1 && text[m.index - 1] === '-' || /-{1,2}[\w\-]{0,20}$/.test(text.slice(Math.max(0, m.index - 22), m.index));
+    else if ((sc === 'i' || sc === 'I') && /^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; proseSep = true; }
+    const cliFlag = (): boolean => (m.index >= 1 && text[m.index - 1] === '-') || /-{1,2}[\w\-]{0,20}$/.test(text.slice(Math.max(0, m.index - 22), m.index));
     // Space-separated forms: SQL "IDENTIFIED BY 'x'" / "PASSWORD 'x'", "#define password \"x\"", "SET password \"x\"".
     const spaceQuoted = s > i && /["'`]/.test(text[s] ?? '') && (isIdentified || PASSWORD_KEY.test(kw) || /(?:#[ \t]*define|%define|%global|\bset|\bexport)[ \t]+\w*$/i.test(text.slice(Math.max(0, m.index - 16), m.index)));
     const defineSpace = s > i && /(?:#[ \t]*define|%define|%global)[ \t]+$/i.test(text.slice(Math.max(0, m.index - 12), m.index));
     if (isIdentified) sepFound = true;
     // SQL "CREATE ROLE x WITH LOGIN PASSWORD secret;" (unquoted after a space).
     if (!sepFound && s > i && PASSWORD_KEY.test(kw) && /\b(?:create|alter)[ \t]+(?:user|role)\b[^\n]{0,80}$/i.test(text.slice(Math.max(0, m.index - 90), m.index))) sepFound = true;
-    if (!sepFound && !(cliFlag && s > i) && !spaceQuoted && !defineSpace) return;
+    if (!sepFound && !(s > i && cliFlag()) && !spaceQuoted && !defineSpace) return;
     if (text[s] === '=' && sepFound) return; // "==" comparison
     while (s < text.length && s - i < 12 && (text[s] === ' ' || text[s] === '\t')) s++;
     // Optional opening quote(s) and an HTML-escaped quote.
@@ -294,13 +345,15 @@ function findKeyValues(text: string, out: Candidate[]): void {
     // Trailing punctuation ends a sentence, not a value.
     while (value.length && /[.\\]$/.test(value)) { value = value.slice(0, -1); e--; }
     if (value.length < 4 || value.length > 512) return;
+    const keyLower = kw.toLowerCase();
+    const isPassword = isIdentified || PASSWORD_KEY.test(keyLower);
+    // Other key names need a random-looking value of 8+ characters (checked before the costlier rules).
+    if (!isPassword && value.length < 8) return;
     if (isPlaceholder(value)) return;
     if (/^0x[0-9a-f]+$/i.test(value)) return; // a numeric literal, not a password
     if (/^(?:https?:)?\/\//.test(value) || /^[\d.]+$/.test(value) && value.length < 6) return;
     if (/^(?:function|new |await |require\(|this\.|self\.|[a-z_]+\()/.test(value)) return;
     if (/[({]/.test(value) && !quote) return; // a call or an object, not a literal
-    const keyLower = kw.toLowerCase();
-    const isPassword = isIdentified || PASSWORD_KEY.test(keyLower);
     let score: number;
     if (isPassword) {
       // Passwords can be low-entropy; an identifier-looking value (camelCase word) in code is a variable.
@@ -309,6 +362,7 @@ function findKeyValues(text: string, out: Candidate[]): void {
       score = 0.85;
       out.push({ type: 'PASSWORD', start: s, end: e, score, recognizer: 'secret:password_assignment', contextApplied: true });
       lastValueEnd = e;
+      KEY_RE.lastIndex = Math.max(KEY_RE.lastIndex, e); // no key inside the value starts anything
       return;
     }
     // Generic key names (key, api, token, secret…): the value must look random.
@@ -324,11 +378,14 @@ function findKeyValues(text: string, out: Candidate[]): void {
     score = generic ? 0.7 : 0.85;
     out.push({ type: 'API_KEY', start: s, end: e, score, recognizer: `secret:${keyLower.replace(/[^a-z]/g, '_')}_assignment`, contextApplied: true });
     lastValueEnd = e;
+    KEY_RE.lastIndex = Math.max(KEY_RE.lastIndex, e);
   });
 }
 
-// Stand-alone high-entropy tokens (no key name nearby): long, mixed classes, random-looking.
-const TOKEN_RE = /(?<![A-Za-z0-9_\-+\/=.~$|%])[A-Za-z0-9_\-+\/=.~$|%]{24,1024}/g;
+// Stand-alone high-entropy tokens (no key name nearby): long, mixed classes, random-looking. A token is
+// a maximal run of [A-Za-z0-9_\-+/=.~$|%] (runs.ts) of 24+ characters; only its first 1024 are judged.
+const MIN_TOKEN = 24;
+const MAX_TOKEN = 1024;
 
 /**
  * Base64 of an ordinary sentence (data URIs of text, encoded messages) is not a credential: it decodes to
@@ -344,10 +401,16 @@ function isBase64Prose(tok: string): boolean {
   return spaces >= 3 && letters / d.length >= 0.85;
 }
 
-function findHighEntropy(text: string, out: Candidate[]): void {
-  eachMatch(TOKEN_RE, text, (m) => {
-    let tok = m[0];
-    let start = m.index;
+function findHighEntropy(text: string, out: Candidate[], runs: number[]): void {
+  for (let r = 0; r < runs.length; r += 3) {
+    if (runs[r + 1] - runs[r] >= MIN_TOKEN) judgeToken(text.slice(runs[r], Math.min(runs[r + 1], runs[r] + MAX_TOKEN)), runs[r], out);
+  }
+}
+
+function judgeToken(token: string, at: number, out: Candidate[]): void {
+  {
+    let tok = token;
+    let start = at;
     // Strip punctuation that commonly wraps a token in prose or code.
     while (tok.length && /[.\-|$%]/.test(tok[0])) { tok = tok.slice(1); start++; }
     while (tok.length && /[.\-|$%]$/.test(tok)) tok = tok.slice(0, -1);
@@ -369,7 +432,7 @@ function findHighEntropy(text: string, out: Candidate[]): void {
     // Require few long lowercase words: real tokens rarely contain dictionary-like runs.
     if (/[a-z]{12,}/.test(body)) return;
     out.push({ type: 'API_KEY', start, end: start + tok.length, score: 0.6, recognizer: 'secret:high_entropy' });
-  });
+  }
 }
 
 const CURL_USER_RE = /(?<![\w\-])(?:-u|--user|--proxy-user)[ \t]+["']?[^\s:"']{1,64}:([^\s"']{4,128})/g;
@@ -390,28 +453,141 @@ function findCliPasswords(text: string, out: Candidate[]): void {
 const ALL_HINTS = [...new Set(VENDORS.flatMap((p) => p.hints ?? []))].filter((h) => h.length > 1);
 const SHORT_HINTS = [...new Set(VENDORS.flatMap((p) => p.hints ?? []))].filter((h) => h.length === 1);
 
-/** One regex over every vendor hint literal: which hints occur is found in a single pass. */
-const HINT_RE = new RegExp(
-  [...ALL_HINTS].sort((a, b) => b.length - a.length).map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-  'g',
-);
-
-function presentHints(text: string): Set<string> {
-  const seen = new Set<string>();
-  HINT_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = HINT_RE.exec(text)) !== null) seen.add(m[0]);
-  // A longer hint hides the shorter ones it starts with ("sk-ant-" vs "sk-"): add those back.
-  for (const h of [...seen]) for (const k of ALL_HINTS) if (k.length < h.length && h.startsWith(k)) seen.add(k);
-  for (const h of SHORT_HINTS) if (text.includes(h)) seen.add(h);
-  return seen;
+/**
+ * Hints by their first two characters (all hints are ASCII). Tokens sit in runs of token characters
+ * (runs.ts) and start at a run's start or right after a separator inside it ("https://hooks.slack…",
+ * "x.eyJ…"): hints are looked up only there, by a table lookup, so a 1 MB run of letters costs one
+ * lookup, not one per character. Hints that sit inside a token (MID_HINTS) are searched for directly.
+ */
+const HINT_LISTS: string[][] = [[]];
+/** (first << 7 | second) → index into HINT_LISTS, 0 when no hint starts with that pair. */
+const HINT_PAIRS = new Uint8Array(128 * 128);
+// Searched for directly: hints inside a token, and those that start with a separator (".apps.…",
+// "/api/webhooks/", "_gitlab_session=") — rare and long, so a substring search beats a lookup at every
+// separator of a text like "a.a.a.a…".
+const MID_HINTS = [...new Set(['Q~', 'NRAL', 'JQQJ9', ':AA', ...ALL_HINTS.filter((h) => !/^[A-Za-z0-9]/.test(h))])];
+for (const h of ALL_HINTS) {
+  if (MID_HINTS.includes(h)) continue;
+  const k = (h.charCodeAt(0) << 7) | h.charCodeAt(1);
+  if (!HINT_PAIRS[k]) HINT_PAIRS[k] = HINT_LISTS.push([]) - 1;
+  HINT_LISTS[HINT_PAIRS[k]].push(h);
 }
+
+function hintsAt(text: string, i: number, seen: Set<string>): void {
+  const a = text.charCodeAt(i);
+  const b = text.charCodeAt(i + 1);
+  if (a >= 128 || b >= 128) return;
+  const x = HINT_PAIRS[(a << 7) | b];
+  if (x === 0) return;
+  const hs = HINT_LISTS[x];
+  for (let k = 0; k < hs.length; k++) if (text.startsWith(hs[k], i)) seen.add(hs[k]);
+}
+
+/** Per ASCII code: 0 not a token character, 1 letter or digit, 2 other token character, 3 "~$|%". */
+const TOKEN_CLASS = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789') TOKEN_CLASS[ch.charCodeAt(0)] = 1;
+for (const ch of '_-+/=.') TOKEN_CLASS[ch.charCodeAt(0)] = 2;
+for (const ch of '~$|%') TOKEN_CLASS[ch.charCodeAt(0)] = 3;
+
+/**
+ * One pass over the text: the token runs of `min`+ characters (runs.ts layout: [start, end, split]
+ * triples) and the vendor hints that occur where a token can start — a run's start or right after a
+ * separator inside a run ("x.eyJ…"). MID_HINTS are searched for directly; a text with colour codes
+ * ("\x1b[32mghp_…" glues a token to digits) gets a lookup at every position.
+ */
+function scanTokens(text: string, min: number): { runs: number[]; hints: Set<string> } {
+  const runs: number[] = [];
+  const seen = new Set<string>();
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    let k = c < 128 ? TOKEN_CLASS[c] : 0;
+    if (k === 0) {
+      i++;
+      continue;
+    }
+    hintsAt(text, i, seen);
+    let split = k === 3 ? 1 : 0;
+    let j = i + 1;
+    while (j < n) {
+      c = text.charCodeAt(j);
+      k = c < 128 ? TOKEN_CLASS[c] : 0;
+      if (k === 0) break;
+      if (k !== 1) {
+        if (k === 3) split = 1;
+        // A token may start right after a separator ("x.eyJ…", "//hooks…").
+        const d = text.charCodeAt(j + 1);
+        if (d < 128 && TOKEN_CLASS[d] === 1) hintsAt(text, j + 1, seen);
+      }
+      j++;
+    }
+    if (j - i >= min) runs.push(i, j, split);
+    i = j + 1;
+  }
+  if (text.includes('\x1b[')) for (let p = 0; p < n - 1; p++) hintsAt(text, p, seen);
+  for (const h of MID_HINTS) if (text.includes(h)) seen.add(h);
+  for (const h of SHORT_HINTS) if (text.includes(h)) seen.add(h);
+  return { runs, hints: seen };
+}
+
+/** [A-Za-z0-9_-]: the characters a token's left boundary may not be. */
+function tokenChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+}
+const ANSI_BEFORE = /\x1b\[[0-9;]{0,12}m$/;
+
+/** Literal-first vendor tokens: the body is tried only where a literal starts a token (once per token). */
+function scanFromStarts(p: VendorPattern, text: string, out: Candidate[]): void {
+  const starts = p.starts!;
+  const sticky = p.sticky!;
+  starts.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = starts.exec(text)) !== null) {
+    const q = m.index;
+    if (q > 0 && tokenChar(text.charCodeAt(q - 1)) && !ANSI_BEFORE.test(text.slice(Math.max(0, q - 16), q))) {
+      // Inside a token: nothing can start before the token ends.
+      let e = q + 1;
+      while (e < text.length && tokenChar(text.charCodeAt(e))) e++;
+      starts.lastIndex = e;
+      continue;
+    }
+    sticky.lastIndex = q;
+    const t = sticky.exec(text);
+    if (t && (!p.check || p.check(t[0]))) {
+      out.push({ type: 'API_KEY', start: q, end: q + t[0].length, score: p.score, recognizer: `secret:${p.name}`, contextApplied: true });
+      starts.lastIndex = q + t[0].length;
+    } else starts.lastIndex = q + 1;
+  }
+}
+
+/** Vendor patterns by hint (in VENDORS order), and those without hints (always tried). */
+const VENDORS_BY_HINT = new Map<string, number[]>();
+VENDORS.forEach((p, i) => {
+  for (const h of new Set(p.hints ?? [])) {
+    const list = VENDORS_BY_HINT.get(h) ?? [];
+    list.push(i);
+    VENDORS_BY_HINT.set(h, list);
+  }
+});
+const UNHINTED = VENDORS.flatMap((p, i) => (p.hints?.length ? [] : [i]));
 
 export function findSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
-  const hints = presentHints(text);
-  for (const p of VENDORS) {
-    if (p.hints && !p.hints.some((h) => hints.has(h))) continue;
+  // Vendor tokens are 15+ characters; high-entropy tokens 24+, OTP seeds 16 or 32.
+  const { runs, hints } = scanTokens(text, 12);
+  // Only the patterns one of whose hints occurs, in VENDORS order.
+  const picked: number[] = [...UNHINTED];
+  for (const h of hints) for (const i of VENDORS_BY_HINT.get(h) ?? []) picked.push(i);
+  picked.sort((a, b) => a - b);
+  for (let k = 0; k < picked.length; k++) {
+    if (k > 0 && picked[k] === picked[k - 1]) continue;
+    const p = VENDORS[picked[k]];
+    if (p.gate && !p.gate.test(text)) continue;
+    if (p.starts) {
+      scanFromStarts(p, text, out);
+      continue;
+    }
     eachMatch(p.re, text, (m) => {
       if (p.check && !p.check(m[0])) return;
       out.push({ type: 'API_KEY', start: m.index, end: m.index + m[0].length, score: p.score, recognizer: `secret:${p.name}`, contextApplied: true });
@@ -421,8 +597,9 @@ export function findSecrets(text: string): Candidate[] {
   findUrlCredentials(text, out);
   findAuthHeaders(text, out);
   findKeyValues(text, out);
-  if (text.includes('-u') || text.includes('--user') || text.includes('SecureString')) findCliPasswords(text, out);
-  findHighEntropy(text, out);
-  out.push(...findContextSecrets(text));
+  // Every trigger has a "u" ("-u", "--user", "SecureString"): one fast search rules most texts out.
+  if (text.indexOf('u') >= 0 && (text.includes('-u') || text.includes('--user') || text.includes('SecureString'))) findCliPasswords(text, out);
+  findHighEntropy(text, out, runs);
+  for (const c of findContextSecrets(text, runs)) out.push(c);
   return out;
 }

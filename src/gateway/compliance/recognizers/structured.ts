@@ -12,9 +12,17 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import type { Candidate } from './candidate.js';
 import { eachMatch } from './candidate.js';
 import { cardIssuer, ibanValid, ibanCountryLength, ssnValid } from '../validators.js';
+import { ContextIndex } from '../context.js';
 
 const EMAIL_AT_RE = /[A-Za-z0-9_.%+\-]@[A-Za-z0-9]/g;
-const EMAIL_LOCAL_CHAR = /[A-Za-z0-9._%+\-]/;
+/** Characters of an email local part (A-Z a-z 0-9 . _ % + -), by code unit: a table, not a regex per character. */
+const LOCAL_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-') LOCAL_CHAR[c.charCodeAt(0)] = 1;
+function localChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 && LOCAL_CHAR[c] === 1;
+}
+const IMAGE_SUFFIX = /\.(?:png|jpe?g|gif|svg|webp)$/i;
 const EMAIL_DOMAIN_RE = /(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{1,59})(?![A-Za-z0-9\-])/y;
 /** "scheme://user:" right before a local part: the "local part" is a URL password, not a mailbox. */
 const URL_USERINFO_BEFORE_RE = /[A-Za-z][A-Za-z0-9+.\-]{1,20}:\/\/[^\s:\/'"<>@]{0,128}:$/;
@@ -35,10 +43,10 @@ export function findEmails(text: string): Candidate[] {
     const at = m.index + 1;
     EMAIL_AT_RE.lastIndex = at + 1;
     let s = at;
-    while (s > minStart && at - s < 64 && EMAIL_LOCAL_CHAR.test(text[s - 1])) s--;
+    while (s > minStart && at - s < 64 && localChar(text, s - 1)) s--;
     // Local part must start with an alphanumeric and not be cut from a longer run.
     while (s < at && !alnum(text.charCodeAt(s))) s++;
-    const cut = s > 0 && EMAIL_LOCAL_CHAR.test(text[s - 1]) && s > minStart;
+    const cut = s > 0 && localChar(text, s - 1) && s > minStart;
     if (s >= at || cut) continue;
     // postgres://admin:hunter2@db.internal — the URL-credentials recognizer owns that span (bounded look-back).
     if (s > 0 && text.charCodeAt(s - 1) === 58 /* : */) {
@@ -49,9 +57,9 @@ export function findEmails(text: string): Candidate[] {
     const d = EMAIL_DOMAIN_RE.exec(text);
     if (!d) continue;
     const end = at + 1 + d[0].length;
-    const v = text.slice(s, end);
-    // "user@2x.png" style asset names are not emails.
-    if (/\.(png|jpe?g|gif|svg|webp)$/i.test(v)) continue;
+    // "user@2x.png" style asset names are not emails (only a 3–4 letter last label can be one).
+    const dot4 = text.charCodeAt(end - 4) === 46 || text.charCodeAt(end - 5) === 46;
+    if (dot4 && IMAGE_SUFFIX.test(text.slice(Math.max(at, end - 5), end))) continue;
     out.push({ type: 'EMAIL', start: s, end, score: 0.9, recognizer: 'email' });
     minStart = end;
     EMAIL_AT_RE.lastIndex = end;
@@ -61,8 +69,10 @@ export function findEmails(text: string): Candidate[] {
 
 // Phone candidates: optional +country, optional (area), then either 7–15 plain digits or 2–6 groups with
 // a mandatory separator between groups (no optional separators between digit runs, so no ambiguity).
+// Without a +country code only the first group may be a single digit ("1-800-…"): "1 2 3 4 …" is a
+// list, not a number; international numbers keep their single-digit groups ("+30 21 0 1234567").
 const PHONE_RE =
-  /(?<![\w+.\-/:@])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{1,5}\)[ .\-]?)?(?:\d{7,15}|\d{1,8}(?:[ .\-]\d{1,8}){1,5})(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.\-/:]\d)/g;
+  /(?<![\w+.\-/:@])(?:\+\d{1,3}[ .\-]?(?:\(\d{1,5}\)[ .\-]?)?(?:\d{7,15}|\d{1,8}(?:[ .\-]\d{1,8}){1,5})|(?:\(\d{1,5}\)[ .\-]?)?(?:\d{7,15}|\d{1,8}(?:[ .\-]\d{2,8}){1,5}))(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.\-/:]\d)/g;
 const PHONE_REGIONS: CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'BR', 'IL', 'CN', 'JP', 'AU', 'NL', 'IT', 'ES', 'CA'];
 /**
  * North American Numbering Plan check (what libphonenumber's US validation amounts to, without a
@@ -81,20 +91,11 @@ function nanpValid(digits: string): boolean {
   return true;
 }
 
-/** Words that make a digit group a phone number (shared with detect.ts context scoring). */
-export const PHONE_CONTEXT =
-  /\b(?:phone|call(?:ed|ing)?|tel|telephone|mobile|cell|fax|office|contact|reach|dial|whats ?app|sms|text|answering|ring|ext|landline|hotline|number)\b/i;
-
-/** Six-digit numbers need an explicit phone word ("number" alone also fits ids like NI numbers). */
-const SHORT_PHONE_CONTEXT = /\b(?:phone|call|tel|telephone|mobile|cell|fax|office|reach|dial)\b/i;
-
-function hasPhoneContext(text: string, start: number, end: number): boolean {
-  return PHONE_CONTEXT.test(text.slice(Math.max(0, start - 48), start)) || PHONE_CONTEXT.test(text.slice(end, end + 24));
-}
 
 const DATE_LIKE = /^(?:\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4})$/;
 
-export function findPhones(text: string): Candidate[] {
+/** Phone words (context.ts) decide numbers that no numbering plan settles; `ctx` is the scan's shared index. */
+export function findPhones(text: string, ctx: ContextIndex = new ContextIndex(text)): Candidate[] {
   const out: Candidate[] = [];
   eachMatch(PHONE_RE, text, (m) => {
     const raw = m[0];
@@ -125,7 +126,7 @@ export function findPhones(text: string): Candidate[] {
     const coreDigits = core.replace(/\D/g, '');
     if (coreDigits.length < 6 || coreDigits.length > 15) return;
     // Six digits ("61 51 81") is a short local number only when it is grouped and a phone word is next to it.
-    if (coreDigits.length === 6 && !(/[ .\-]/.test(core) && SHORT_PHONE_CONTEXT.test(text.slice(Math.max(0, start - 32), start + raw.length + 16)))) return;
+    if (coreDigits.length === 6 && !(/[ .\-]/.test(core) && ctx.near('SHORT_PHONE', start, start + raw.length, 32, 16, true))) return;
     if (DATE_LIKE.test(core)) return;
     // Dotted quads are IPs or versions, never phones.
     // (US "833.719.3994" is a phone; four dotted groups or a short last group is not.)
@@ -137,13 +138,17 @@ export function findPhones(text: string): Candidate[] {
     // an id or a count, not worth a parse.
     if (!hasPlus && !formatted && !(coreDigits.length === 10 || (coreDigits.length === 11 && coreDigits[0] === '1'))) return;
     let score = 0;
-    if (hasPlus) {
+    if (hasPlus && coreDigits.length === 11 && coreDigits[0] === '1' && nanpValid(coreDigits)) {
+      // +1 numbers that fit the North American plan: the plan check is the library's answer without a
+      // parse (which tries each of the ~25 countries sharing +1).
+      score = 0.85;
+    } else if (hasPlus) {
       const p = parsePhoneNumberFromString(core);
       if (p?.isValid()) score = 0.85;
       else if (p?.isPossible()) score = 0.6;
     } else {
       if (nanpValid(coreDigits)) score = formatted ? 0.75 : 0.45;
-      else if (formatted && hasPhoneContext(text, start, start + raw.length)) {
+      else if (formatted && ctx.near('PHONE', start, start + raw.length, 48, 24, true)) {
         // Outside the US plan a digit group validates too easily (ports, counts): such a number only
         // counts with a phone word nearby, so other regions are only tried for formatted numbers.
         for (const region of PHONE_REGIONS) {
@@ -165,16 +170,15 @@ export function findPhones(text: string): Candidate[] {
   return out;
 }
 
-const CARD_RE = /(?<![\d\-.])\d(?:[ \-]?\d){11,18}(?![\d]|[.\-]\d)/g;
+// Separated card numbers are written in groups of 4 (Amex/Diners 4-6-5 / 4-6-4): the first four digits are
+// never separated, which also keeps "1 2 1 2 …" from being a candidate at every digit.
+// (Look-behinds here sit after the first digit — same matches — so the engine can skip to digits.)
+const CARD_RE = /\d(?<![\d\-.]\d)\d{3}(?:[ \-]?\d){8,15}(?![\d]|[.\-]\d)/g;
 
 export function findCards(text: string): Candidate[] {
   const out: Candidate[] = [];
   eachMatch(CARD_RE, text, (m) => {
     const raw = m[0];
-    // Separated card numbers are written in groups of 4 (Amex/Diners 4-6-5 / 4-6-4): a first group
-    // shorter than 4 ("1 2 1 2 …", "12-34-…") is not a card.
-    const sp = raw.search(/[ \-]/);
-    if (sp >= 0 && sp < 4) return;
     const digits = raw.replace(/\D/g, '');
     // Separators, if any, must be consistent (all spaces or all dashes).
     if (/ /.test(raw) && /-/.test(raw)) return;
@@ -185,16 +189,18 @@ export function findCards(text: string): Candidate[] {
   return out;
 }
 
-const SSN_RE = /(?<![\d\-.])(\d{3})([\- .]?)(\d{2})\2(\d{4})(?![\d]|[\-.]\d)/g;
+const SSN_RE = /(\d(?<![\d\-.]\d)\d{2})([\- .]?)(\d{2})\2(\d{4})(?![\d]|[\-.]\d)/g;
 
 export function findSsns(text: string): Candidate[] {
   const out: Candidate[] = [];
   eachMatch(SSN_RE, text, (m) => {
     const [raw, area, sep, group, serial] = m;
     if (!ssnValid(area, group, serial)) return;
-    // 3-2-4 with dashes is the canonical form; dots, spaces or no separator need an SSN word nearby.
-    const score = sep === '-' ? 0.6 : sep === '' ? 0.3 : 0.4;
-    out.push({ type: 'SSN', start: m.index, end: m.index + raw.length, score, recognizer: 'ssn', needsContext: sep !== '-' });
+    // 3-2-4 grouped with dashes, spaces or dots is the SSN's own shape (phone plans group 3-3-4, ZIP+4 is
+    // 5-4, dates 2-2-4): reported on its own, lowered by "version", "order"… words. Nine bare digits are
+    // any id (routing numbers, order numbers): those need an SSN word nearby.
+    const score = sep === '-' ? 0.6 : sep === '' ? 0.3 : 0.5;
+    out.push({ type: 'SSN', start: m.index, end: m.index + raw.length, score, recognizer: 'ssn', needsContext: sep === '' });
   });
   // Mis-dashed forms ("078-051121", "07805-1121"; Presidio's weak patterns): only next to an SSN word —
   // 5-4 is also a ZIP+4 code.
@@ -208,9 +214,10 @@ export function findSsns(text: string): Candidate[] {
   }
   return out;
 }
-const SSN_WEAK_RE = /(?<![\d\-.])(?:\d{3}-\d{6}|\d{5}-\d{4})(?![\d]|[\-.]\d)/g;
+const SSN_WEAK_RE = /\d(?<![\d\-.]\d)(?:\d{2}-\d{6}|\d{4}-\d{4})(?![\d]|[\-.]\d)/g;
 
-const IBAN_RE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,8}(?:[ ]?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])/g;
+// Groups of four separated by spaces or dashes (one kind throughout), or no separator at all.
+const IBAN_RE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:(?:[ ]?[A-Za-z0-9]{4}){2,8}(?:[ ]?[A-Za-z0-9]{1,3})?|(?:-[A-Za-z0-9]{4}){2,8}(?:-[A-Za-z0-9]{1,3})?)(?![A-Za-z0-9])/g;
 
 export function findIbans(text: string): Candidate[] {
   const out: Candidate[] = [];
@@ -222,24 +229,37 @@ export function findIbans(text: string): Candidate[] {
     // Take exactly `len` alphanumerics (the regex may have swallowed a following short word).
     let n = 0;
     let i = 0;
-    for (; i < raw.length && n < len; i++) if (raw[i] !== ' ') n++;
+    for (; i < raw.length && n < len; i++) if (raw[i] !== ' ' && raw[i] !== '-') n++;
     if (n < len) return;
     const end = m.index + i;
     if (end < text.length && /[A-Za-z0-9]/.test(text[end])) return;
-    const compact = raw.slice(0, i).replace(/ /g, '').toUpperCase();
+    const compactRaw = raw.slice(0, i).replace(/[ \-]/g, '');
+    // Letters are written in one case ("GB82 WEST…" or all lower-case): "LV80 bANK …" is not an IBAN.
+    if (/[a-z]/.test(compactRaw) && /[A-Z]/.test(compactRaw)) return;
+    const compact = compactRaw.toUpperCase();
     if (!ibanValid(compact)) return;
     out.push({ type: 'IBAN', start: m.index, end, score: 0.9, recognizer: 'iban' });
   });
   return out;
 }
 
-const IPV4_RE = /(?<![\w.\-:/])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w\-]|\.\d)(?::\d{1,5})?/g;
+// An address may follow ":" ("ip:10.0.0.1", the IPv4 tail of "…::ffff:192.0.2.1") but not "<digit>:"
+// (times, ratios). Dotted numbers running on after it (group 1) make a version or an OID — see findIps.
+const IPV4_RE = /(?<![\w.\-/])(?<!\d:)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w\-])((?:\.\d{1,10}){1,8}(?![\w\-]|\.\d))?(?::\d{1,5})?/g;
+/** Private-range prefixes: "192.168.1.1.1" is a mistyped address, while "1.3.6.1.4.1" is an OID. */
+const PRIVATE_V4 = /^(?:10|192\.168|172\.(?:1[6-9]|2\d|3[01]))\./;
 const VERSION_BEFORE = /(?:version|ver|release|build|v|sdk|os|rev|tag|@)["'\s:=]{0,4}$/i;
 
-export function findIps(text: string): Candidate[] {
+export function findIps(text: string, ctx: ContextIndex = new ContextIndex(text)): Candidate[] {
   const out: Candidate[] = [];
   eachMatch(IPV4_RE, text, (m) => {
-    const raw = m[0].replace(/:\d{1,5}$/, '');
+    const tail = m[1];
+    let raw = m[0].replace(/:\d{1,5}$/, '');
+    if (tail) {
+      // One stray number after a private-range address: the address is the first four numbers.
+      if (!PRIVATE_V4.test(raw) || tail.indexOf('.', 1) >= 0) return;
+      raw = raw.slice(0, raw.length - tail.length);
+    }
     const before = text.slice(Math.max(0, m.index - 14), m.index);
     // "version": "1.2.3.4", v1.2.3.4, build 10.0.19041.1 — version strings, not addresses.
     if (VERSION_BEFORE.test(before)) return;
@@ -251,7 +271,7 @@ export function findIps(text: string): Candidate[] {
     const special = raw === '0.0.0.0' || raw.startsWith('127.') || raw === '255.255.255.255';
     // Loopback / unspecified / broadcast addresses are everywhere in code ("listen(3000, '0.0.0.0')"):
     // they count only when the text is talking about addresses.
-    if (special && !cidr && !specialIpContext(text, m.index, end)) return;
+    if (special && !cidr && !ctx.near('SPECIAL_IP', m.index, end, 32, 16, true)) return;
     out.push({ type: 'IP_ADDRESS', start: m.index, end, score: special ? 0.6 : 0.7, recognizer: 'ipv4', contextApplied: special });
   });
   if (text.indexOf(':') >= 0) {
@@ -270,27 +290,31 @@ export function findIps(text: string): Candidate[] {
       raw = raw.replace(/[:]+$/, (s) => (isIPv6(raw) ? s : ''));
       const cidr6 = /^\/(?:12[0-8]|1[01]\d|\d{1,2})(?![\d\w])/.exec(text.slice(m.index + raw.length, m.index + raw.length + 5));
       const end6 = m.index + raw.length + (cidr6 ? cidr6[0].length : 0);
-      if (loop && !cidr6 && !specialIpContext(text, m.index, end6)) return;
+      if (loop && !cidr6 && !ctx.near('SPECIAL_IP', m.index, end6, 32, 16, true)) return;
       out.push({ type: 'IP_ADDRESS', start: m.index, end: end6, score: loop ? 0.6 : 0.75, recognizer: 'ipv6', contextApplied: loop });
     });
   }
   return out;
 }
 
-const SPECIAL_IP_CONTEXT = /\b(?:ip|ips|ipv4|ipv6|localhost|loopback|broadcast|unspecified|default|subnet|route|cidr|src|dst|connect\w*|from)\b/i;
-
-function specialIpContext(text: string, start: number, end: number): boolean {
-  return SPECIAL_IP_CONTEXT.test(text.slice(Math.max(0, start - 32), start)) || SPECIAL_IP_CONTEXT.test(text.slice(end, end + 16));
-}
 
 const IPV6_RE = /(?<![\w:.\-])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}(?:\.\d{1,3}){0,3}(?:%[A-Za-z0-9]{1,15})?(?![\w:])/g;
 
-// Passport numbers: 1–2 letters + 6–8 digits, or 8–9 digits. Reported only with passport context.
-const PASSPORT_RE = /(?<![\w\-])(?:[A-Za-z]{1,2}\d{6,8}|\d{8,9})(?![\w\-])/g;
+// Passport numbers, in the shapes countries print them: 1 letter + 7–8 digits (IN, AU, CN, US, KR),
+// 2 letters + 6–7 digits (CA, GB, IT, JP, IE), 3 letters + 6 digits (ES), letter-3-letter-4 (KR since
+// 2021), 2 digits + 2 letters + 5 digits (FR), 9 characters of the German ICAO alphabet (DE, no vowels),
+// or 8–9 digits (US, GB, RU). Any of these is just an id without a passport word nearby, so they are
+// reported only with context.
+const PASSPORT_RE =
+  /(?<![\w\-])(?:[A-Za-z]\d{7,8}|[A-Za-z]{2}\d{6,7}|[A-Za-z]{3}\d{6}|[A-Za-z]\d{3}[A-Za-z]\d{4}|\d{2}[A-Za-z]{2}\d{5}|[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}|[cfghjklmnprtvwxyz][cfghjklmnprtvwxyz0-9]{8}|\d{8,9})(?![\w\-])/g;
 
 export function findPassports(text: string): Candidate[] {
   const out: Candidate[] = [];
   eachMatch(PASSPORT_RE, text, (m) => {
+    // The German alphabet form must carry digits (a nine-consonant word is not a number).
+    let digits = 0;
+    for (let i = 0; i < m[0].length; i++) if (m[0].charCodeAt(i) <= 57) digits++;
+    if (digits < 3) return;
     out.push({ type: 'PASSPORT', start: m.index, end: m.index + m[0].length, score: 0.2, recognizer: 'passport', needsContext: true });
   });
   return out;
