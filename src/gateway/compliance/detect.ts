@@ -5,11 +5,12 @@
  */
 import type { EntityType, RawFinding } from './types.js';
 import type { Candidate } from './recognizers/candidate.js';
+import { Hit } from './recognizers/candidate.js';
+export { plainFinding } from './recognizers/candidate.js';
 import { findCards, findDates, findEmails, findIbans, findIps, findMrns, findPassports, findPhones, findSsns } from './recognizers/structured.js';
 import { findSecrets } from './recognizers/secrets.js';
 import { findAddresses, findPersons } from './recognizers/names.js';
 import { ContextIndex, POSITIVE_KIND } from './context.js';
-import { maskValue } from './mask.js';
 import { SEVERITY } from './policies.js';
 
 const DIGIT = /\d/;
@@ -53,9 +54,12 @@ export interface DetectOptions {
 }
 
 export function collectCandidates(text: string, opts: DetectOptions = {}, ctx = new ContextIndex(text, opts.context)): Candidate[] {
-  const cands: Candidate[] = [];
+  let cands: Candidate[] = [];
+  // Recognizers return fresh arrays: the first non-empty one is kept and the others appended to it (no
+  // copy of a 100k-candidate list).
   const add = (list: Candidate[]): void => {
-    for (let i = 0; i < list.length; i++) cands.push(list[i]);
+    if (cands.length === 0) cands = list;
+    else for (let i = 0; i < list.length; i++) cands.push(list[i]);
   };
   add(findSecrets(text));
   add(findEmails(text));
@@ -85,16 +89,20 @@ export function collectCandidates(text: string, opts: DetectOptions = {}, ctx = 
 export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
   if (!text) return [];
   const ctx = new ContextIndex(text, opts.context);
-  const scored: Candidate[] = [];
+  // Filtered in place: the candidate list is a fresh array owned by this call (no second 100k-entry array).
+  const scored = collectCandidates(text, opts, ctx);
   let hasAddress = false;
-  for (const c of collectCandidates(text, opts, ctx)) {
+  let w = 0;
+  for (let r = 0; r < scored.length; r++) {
+    const c = scored[r];
     const s = score(ctx, c);
     if (s === null) continue;
     if (!opts.keepLow && s < REPORT_THRESHOLD) continue;
     c.score = s; // candidates are fresh objects owned by this call
-    scored.push(c);
+    scored[w++] = c;
     if (c.type === 'ADDRESS') hasAddress = true;
   }
+  scored.length = w;
   // A name inside a detected street address is part of the address ("Rua das Pedras", "São Paulo").
   let kept = scored;
   if (hasAddress) {
@@ -112,20 +120,12 @@ export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
     }
   }
   const taken = resolveOverlaps(kept, text.length);
-  const out: RawFinding[] = new Array(taken.length);
+  // `taken` is a fresh array too: its entries become the findings in place.
+  const out = taken as unknown as RawFinding[];
   for (let k = 0; k < taken.length; k++) {
     const c = taken[k];
-    const value = text.slice(c.start, c.end);
-    out[k] = {
-      type: c.type,
-      start: c.start,
-      end: c.end,
-      confidence: Math.round(c.score * 100) / 100,
-      recognizer: c.recognizer,
-      masked: maskValue(c.type, value),
-      layer: c.type === 'PERSON' || c.type === 'ADDRESS' ? 'ml' : 'regex',
-      value,
-    };
+    // Hits are returned as they are (one object per finding); plain candidates are wrapped.
+    out[k] = c instanceof Hit ? c : new Hit(text, c.type, c.start, c.end, c.score, c.recognizer);
   }
   return out;
 }

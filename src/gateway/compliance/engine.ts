@@ -27,7 +27,7 @@ import type {
   RecommendedAction,
   ViolationDetail,
 } from './types.js';
-import { detect, REPORT_THRESHOLD } from './detect.js';
+import { detect, plainFinding, REPORT_THRESHOLD } from './detect.js';
 import { actionFor, PolicySet, SEVERITY } from './policies.js';
 import { Redactor } from './redact.js';
 import { createStreamScanner } from './stream.js';
@@ -132,7 +132,7 @@ export function createComplianceEngine(opts: ComplianceEngineOptions): Complianc
         suppressed++;
         continue;
       }
-      out.push(a ? { ...f, confidence: conf } : f);
+      out.push(a ? plainFinding(f, { confidence: conf }) : f);
     }
     return { findings: out, suppressed };
   };
@@ -249,7 +249,7 @@ export function createComplianceEngine(opts: ComplianceEngineOptions): Complianc
       forEachText(req.messages, (key, text) => {
         const { findings } = detectForOrg(text, orgId);
         perSegment.set(key, findings);
-        for (const f of findings) all.push({ ...f, start: f.start + offset, end: f.end + offset });
+        for (const f of findings) all.push(offset ? plainFinding(f, { start: f.start + offset, end: f.end + offset }) : f);
         offset += text.length + 2;
       });
       const action = decide(all, policy);

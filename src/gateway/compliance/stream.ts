@@ -6,6 +6,7 @@
  */
 import type { ComplianceSummary, ResponseScanner } from '../types.js';
 import type { RawFinding } from './types.js';
+import { plainFinding } from './detect.js';
 
 /** Characters always held back; longer than any multi-token value we detect (phones, cards, IBANs). */
 export const HOLD = 64;
@@ -38,7 +39,7 @@ export function createStreamScanner(deps: StreamScanDeps): ResponseScanner {
     for (const f of all) {
       if (f.start >= upto) break;
       if (f.start < pos) continue;
-      const abs = { ...f, start: f.start + emittedRaw, end: f.end + emittedRaw };
+      const abs = plainFinding(f, { start: f.start + emittedRaw, end: f.end + emittedRaw });
       found.push({ type: f.type, start: abs.start, end: abs.end, confidence: f.confidence, recognizer: f.recognizer, masked: f.masked });
       deps.onFinding?.(abs);
       if (deps.shouldRedact(f)) {
@@ -59,7 +60,7 @@ export function createStreamScanner(deps: StreamScanDeps): ResponseScanner {
     const shift = ctx.length;
     return found
       .filter((f) => f.end > shift)
-      .map((f) => ({ ...f, start: Math.max(0, f.start - shift), end: f.end - shift }));
+      .map((f) => plainFinding(f, { start: Math.max(0, f.start - shift), end: f.end - shift }));
   };
 
   return {

@@ -2,7 +2,8 @@
 // hashes, ports, line numbers), context rules, and linear-time behaviour on 1 MB adversarial input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detect } from '../../../src/gateway/compliance/detect.js';
+import { detect, plainFinding } from '../../../src/gateway/compliance/detect.js';
+import { maskValue } from '../../../src/gateway/compliance/mask.js';
 
 const types = (t: string) => detect(t).map((f) => f.type);
 const found = (t: string, type: string) => detect(t).filter((f) => f.type === type).map((f) => t.slice(f.start, f.end));
@@ -213,8 +214,9 @@ function cpuMs(f: () => unknown): number {
  * and a 1 MB input stays under a ceiling. The issue's target is 50 ms per MB (docs/compliance.md has the
  * measured numbers, 15–45 ms on a 2-core machine); the ceilings here are ~4x that so a loaded CI machine
  * does not flake, while any super-linear pattern (seconds per MB) or a new slow full-text pass fails.
- * Inputs that are nothing but findings (75k e-mails, 50k names per MB) pay per finding and get a higher
- * ceiling. SMARTFLOW_ADVERSARIAL_BUDGET_MS tightens or relaxes the first ceiling.
+ * Inputs that are nothing but findings (75k e-mails, 50k names, 116k IPv4s per MB) pay per finding
+ * (~25–120 ms per MB measured on the shared 2-core machine since findings are returned without a second
+ * object per finding) and get twice the ceiling. SMARTFLOW_ADVERSARIAL_BUDGET_MS tightens or relaxes both.
  */
 const BUDGET_MS = Number(process.env.SMARTFLOW_ADVERSARIAL_BUDGET_MS ?? 200);
 const RUNS = [
@@ -222,9 +224,10 @@ const RUNS = [
   'QUJDRGVm', '"', '://', 'ip ', '\n', '\t', 'x', 'A', '0x', '${', '%', ',', 'passport 1 ', '1/2/1990 born ',
 ];
 const DENSE = ['a.a@a.a', 'a@b.cc ', 'John ', 'John Mary Anne Paul ', 'Mr. ', 'Authorization: Bearer ', '4111 1111 1111 1111 ', '10.0.0.1 ', 'key: '];
+const DENSE_CEILING_MS = 2 * BUDGET_MS;
 
 test('adversarial 1 MB inputs scan in linear time', () => {
-  for (const [units, ceiling] of [[RUNS, BUDGET_MS], [DENSE, 4 * BUDGET_MS]] as const) {
+  for (const [units, ceiling] of [[RUNS, BUDGET_MS], [DENSE, DENSE_CEILING_MS]] as const) {
     for (const u of units) {
       const quarter = rep(u, MB / 4);
       const big = rep(u, MB);
@@ -241,4 +244,38 @@ test('adversarial 1 MB inputs scan in linear time', () => {
       assert.ok(tBig < ceiling, `${JSON.stringify(u)}: 1 MB took ${tBig.toFixed(1)} ms CPU (ceiling ${ceiling} ms)`);
     }
   }
+});
+
+test('findings carry value and masked preview; copies and JSON keep them, never the scanned text', () => {
+  const text = `${'filler words '.repeat(40)}mail jane.doe@example.com or call (415) 555-2671 today`;
+  const fs = detect(text);
+  const email = fs.find((f) => f.type === 'EMAIL');
+  assert.ok(email, 'email found');
+  assert.equal(email.value, 'jane.doe@example.com');
+  assert.equal(email.value, text.slice(email.start, email.end));
+  assert.equal(email.masked, maskValue('EMAIL', 'jane.doe@example.com'));
+  // Serialised: the plain finding shape (masked included), and nothing of the text around the value.
+  const json = JSON.stringify(fs);
+  assert.ok(!json.includes('filler words'), 'the scanned text is not serialised');
+  const parsed = JSON.parse(json) as Array<Record<string, unknown>>;
+  const e = parsed.find((f) => f.type === 'EMAIL')!;
+  assert.deepEqual(Object.keys(e).sort(), ['confidence', 'end', 'layer', 'masked', 'recognizer', 'start', 'type', 'value']);
+  assert.equal(e.masked, email.masked);
+  // Moved copies (stream scanner, per-segment offsets) keep the derived fields of the original.
+  const moved = plainFinding(email, { start: email.start + 100, end: email.end + 100 });
+  assert.equal(moved.start, email.start + 100);
+  assert.equal(moved.value, 'jane.doe@example.com');
+  assert.equal(moved.masked, email.masked);
+});
+
+test('a run repeated in one text is judged by its own surroundings each time', () => {
+  // The run "John Smith" is analysed once per scan; the words around each occurrence still decide.
+  const text = 'Dear John Smith, your order from John Smith Ltd shipped. John Smith said hi.';
+  const persons = detect(text).filter((f) => f.type === 'PERSON');
+  assert.deepEqual(persons.map((f) => f.start), [text.indexOf('John'), text.indexOf('John Smith said')]);
+  assert.ok(persons[0].confidence > persons[1].confidence, 'the "Dear" cue raises only the first');
+  // The same card repeated is validated once and reported at both places; a mixed-separator variant is not.
+  const cardText = 'card 4111 1111 1111 1111 and again 4111 1111 1111 1111, id 4111 1111-1111 1111';
+  const cards = detect(cardText).filter((f) => f.type === 'CREDIT_CARD');
+  assert.deepEqual(cards.map((f) => f.start), [cardText.indexOf('4111'), cardText.indexOf('4111', 10)]);
 });

@@ -12,7 +12,7 @@
  * number anchors forward over a bounded window.
  */
 import type { Candidate } from './candidate.js';
-import { eachMatch } from './candidate.js';
+import { eachMatch, Hit } from './candidate.js';
 import { PEOPLE_NAMES } from '../data/people-names.js';
 import { COMMON_WORD_NAMES } from '../data/common-word-names.js';
 
@@ -117,6 +117,16 @@ const PLACES = new Set(
   nevis grenadines principe herzegovina barbuda caicos leste bissau lucia vincent kitts verde faso`.split(/\s+/).filter(Boolean),
 );
 const ORG_AFTER = /^[ \t]*(?:office|firm|llp|headquarters)\b|^[ \t]*(?:,[ \t]*)?(?:Ltd|Inc|LLC|L\.L\.C|Corp|Corporation|Co|GmbH|PLC|AG|SA|BV|NV|Group|Company|Partners|Associates|Holdings|Foundation|University|Institute|Bank|Hotel|Weekly|Times|TV|Records|Studios?|&)\b/;
+/**
+ * Cheap pre-check for ORG_AFTER: past blanks and one comma, the next character must be able to start one
+ * of its words ("office", "Ltd", "&"…). False means the regex cannot match.
+ */
+function orgAfterPossible(after: string): boolean {
+  let i = 0;
+  while (i < after.length && (after.charCodeAt(i) === 32 || after.charCodeAt(i) === 9 || after.charCodeAt(i) === 44)) i++;
+  return i < after.length && ORG_FIRST.has(after.charCodeAt(i));
+}
+const ORG_FIRST = new Set([...'oflhLICGPASBNFUHTWR&'].map((c) => c.charCodeAt(0)));
 const PARTICLES = /^(?:van|von|der|den|de|del|della|di|da|du|le|la|bin|ibn|al|el|ten|ter|dos|das|y)$/;
 const STRONG_CUE_WORDS = new Set(
   `is am i'm me named called dear hi hello hey says said told asked starring mr mrs ms dr miss user name names maiden
@@ -318,6 +328,72 @@ function splitSpaces(run: string): string[] {
   }
 }
 
+/** What the person rules derive from a capitalised run alone, as offsets relative to the run's start. */
+interface RunShape {
+  startOff: number;
+  endOff: number;
+  coreN: number;
+  known: number;
+  firstKnown: boolean;
+  /** commonWordLed(infos) */
+  commonLed: boolean;
+}
+
+/** The run-only part of the person rules; null when the run is never a name, wherever it stands. */
+function runShape(run: string, info: (t: string) => TokInfo): RunShape | null {
+  // Single spaces (the usual case) split by hand: ~2x cheaper than String#split per run.
+  let toks = run.indexOf('\t') < 0 && run.indexOf('  ') < 0 ? splitSpaces(run) : run.split(/[ \t]+/);
+  let start = 0;
+  // Drop leading stop words ("The Peter Pham version", "Dear John") from the span.
+  let afterHonorific = false;
+  while (toks.length && info(toks[0]).stop) {
+    afterHonorific = info(toks[0]).honorific && toks.length > 1;
+    start += toks[0].length;
+    while (run[start] === ' ' || run[start] === '\t') start++;
+    toks = toks.slice(1);
+  }
+  if (!toks.length) return null;
+  // A full stop after a word longer than an initial or honorific ends the sentence: "Hoover. Who".
+  for (let k = 0; k < toks.length - 1; k++) {
+    if (toks[k].endsWith('.') && toks[k].length > 4) {
+      toks = toks.slice(0, k + 1);
+      toks[k] = toks[k].slice(0, -1);
+      break;
+    }
+  }
+  let infos = toks.map(info);
+  // A stop word inside the run: keep a two-word name before it ("Katie Giles Apt."), otherwise it is a
+  // title-case phrase ("Quick Brown Fox"), not a name.
+  for (let k = 0; k < infos.length; k++) {
+    const t = infos[k];
+    if (t.particle) continue;
+    if (afterHonorific && t.stop && k === 0) continue; // "Mr. Young"
+    if (t.stop || t.place || t.org) {
+      if (k < 2 || t.org || t.place) return null;
+      toks = toks.slice(0, k);
+      infos = infos.slice(0, k);
+      break;
+    }
+  }
+  const last = toks[toks.length - 1];
+  // (The run contains `last` at or after `start`, so this is the offset the text search found.)
+  const end = run.indexOf(last, start) + last.length;
+  if (end <= start) return null;
+  let coreN = 0;
+  let known = 0;
+  let allCaps = true;
+  let firstKnown = false;
+  for (const t of infos) {
+    if (t.skip) continue;
+    if (coreN === 0) firstKnown = t.known;
+    coreN++;
+    if (t.known) known++;
+    if (!t.caps) allCaps = false;
+  }
+  if (!coreN || allCaps) return null;
+  return { startOff: start, endOff: end, coreN, known, firstKnown, commonLed: commonWordLed(infos) };
+}
+
 export function findPersons(text: string): Candidate[] {
   const out: Candidate[] = [];
   const lex = lexicon();
@@ -329,65 +405,30 @@ export function findPersons(text: string): Candidate[] {
     if (i === undefined) infoCache.set(t, (i = tokInfo(t, flags)));
     return i;
   };
-  eachMatch(CAP_RUN_RE, text, (m) => {
+  // Runs repeat within a text ("John Smith" again and again): what depends on the run alone is worked
+  // out once per distinct run per scan (bounded), the rest (words around it) per occurrence.
+  const shapes = new Map<string, RunShape | null>();
+  // A plain loop over one local callback (a monomorphic call, unlike the shared eachMatch); the regex
+  // never matches the empty string.
+  const onRun = (m: RegExpExecArray): void => {
     const run = m[0];
-    // Single spaces (the usual case) split by hand: ~2x cheaper than String#split per run.
-    let toks = run.indexOf('\t') < 0 && run.indexOf('  ') < 0 ? splitSpaces(run) : run.split(/[ \t]+/);
-    let start = m.index;
-    // Drop leading stop words ("The Peter Pham version", "Dear John") from the span.
-    let afterHonorific = false;
-    while (toks.length && info(toks[0]).stop) {
-      afterHonorific = info(toks[0]).honorific && toks.length > 1;
-      start += toks[0].length;
-      while (text[start] === ' ' || text[start] === '\t') start++;
-      toks = toks.slice(1);
+    let shape = shapes.get(run);
+    if (shape === undefined) {
+      shape = runShape(run, info);
+      if (shapes.size < 4096) shapes.set(run, shape);
     }
-    if (!toks.length) return;
-    // A full stop after a word longer than an initial or honorific ends the sentence: "Hoover. Who".
-    for (let k = 0; k < toks.length - 1; k++) {
-      if (toks[k].endsWith('.') && toks[k].length > 4) {
-        toks = toks.slice(0, k + 1);
-        toks[k] = toks[k].slice(0, -1);
-        break;
-      }
-    }
-    let infos = toks.map(info);
-    // A stop word inside the run: keep a two-word name before it ("Katie Giles Apt."), otherwise it is a
-    // title-case phrase ("Quick Brown Fox"), not a name.
-    for (let k = 0; k < infos.length; k++) {
-      const t = infos[k];
-      if (t.particle) continue;
-      if (afterHonorific && t.stop && k === 0) continue; // "Mr. Young"
-      if (t.stop || t.place || t.org) {
-        if (k < 2 || t.org || t.place) return;
-        toks = toks.slice(0, k);
-        infos = infos.slice(0, k);
-        break;
-      }
-    }
-    const last = toks[toks.length - 1];
-    const end = text.indexOf(last, start) + last.length;
-    if (end <= start) return;
-    let coreN = 0;
-    let known = 0;
-    let allCaps = true;
-    let firstKnown = false;
-    for (const t of infos) {
-      if (t.skip) continue;
-      if (coreN === 0) firstKnown = t.known;
-      coreN++;
-      if (t.known) known++;
-      if (!t.caps) allCaps = false;
-    }
-    if (!coreN || allCaps) return;
+    if (shape === null) return;
+    let start = m.index + shape.startOff;
+    const end = m.index + shape.endOff;
+    const { coreN, known, firstKnown } = shape;
     const pre = preceding(text, start);
     const honor = pre.capital && HONORIFICS.has(pre.word);
     const cue = STRONG_CUE_WORDS.has(pre.word) && pre.punct !== '.' ? 2 : pre.punct === ',' || pre.punct === ':' || pre.punct === '>' || CUE_WORDS.has(pre.word) ? 1 : 0;
-    if (!honor && cue < 2 && commonWordLed(infos)) return;
+    if (!honor && cue < 2 && shape.commonLed) return;
     // One unknown capitalised word needs an honorific or a strong cue ("my name is", "says").
     if (known === 0 && coreN === 1 && !honor && cue < 2) return;
     const after = text.slice(end, end + 24);
-    if (ORG_AFTER.test(after)) return;
+    if (orgAfterPossible(after) && ORG_AFTER.test(after)) return;
     const cueAfter = CUE_AFTER.test(after);
     const sentenceStart = pre.word === '' || pre.punct === '.' || pre.punct === '!' || pre.punct === '?' || pre.newline;
     let score: number;
@@ -404,8 +445,11 @@ export function findPersons(text: string): Candidate[] {
       const h = /(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Fr|Sr|Jr|Capt|Col|Gen|Sgt|Hon)\.?[ \t]+$/.exec(text.slice(Math.max(0, start - 8), start));
       if (h) start -= h[0].length;
     }
-    out.push({ type: 'PERSON', start, end, score: Math.min(0.95, score), recognizer: 'person', contextApplied: true });
-  });
+    out.push(new Hit(text, 'PERSON', start, end, Math.min(0.95, score), 'person', false, true));
+  };
+  CAP_RUN_RE.lastIndex = 0;
+  let run: RegExpExecArray | null;
+  while ((run = CAP_RUN_RE.exec(text)) !== null) onRun(run);
   // Lists of names: "Kovalev, Lee and Phillips", "natalina, thomas, crystal and omar".
   // Anchored on " and " (cheap to find); the items before it are walked back by hand.
   eachMatch(AND_RE, text, (m) => {
@@ -470,6 +514,15 @@ const PREFIX_WORD_RE = new RegExp(
   `(?:\\b(?<![\\u00C0-\\u024F])(?:${PREFIX_ALTS.filter((p) => /^[a-z]/i.test(p)).join('|')})|(?<![A-Za-z0-9\\u00C0-\\u024F])(?:${PREFIX_ALTS.filter((p) => !/^[a-z]/i.test(p)).join('|')}))[ \\t]+`,
   'gi',
 );
+/**
+ * The same without the non-ASCII-initial alternatives ("út"): identical matches on a text that has no
+ * "ú"/"Ú", and the engine can dispatch on the first letter instead of trying a look-behind at every
+ * position (the prefix scan was the costliest address regex on short prompts).
+ */
+const PREFIX_WORD_LATIN_RE = new RegExp(
+  `\\b(?<![\\u00C0-\\u024F])(?:${PREFIX_ALTS.filter((p) => /^[a-z]/i.test(p)).join('|')})[ \\t]+`,
+  'gi',
+);
 const FORWARD_NUMBER_RE = /(?:[\p{L}\p{N}'’.\-]{1,30}[ \t]+){0,5}?\d{1,5}[A-Za-z]?\.?(?![\p{L}\p{N}])/uy;
 const COMPOUND_RE = new RegExp(`${STREET_COMPOUND}[ \\t]+\\d{1,5}[A-Za-z]?(?![A-Za-z0-9\\u00C0-\\u024F])`, 'gi');
 const WORD_BACK_RE = /(?:[\p{L}'’\-]{1,30}[ \t]+){0,2}[\p{L}\-]{0,30}$/u;
@@ -492,7 +545,8 @@ function streetLines(text: string): Array<[number, number]> {
     const b = BACK_NUMBER_RE.exec(text.slice(from, m.index));
     if (b) out.push([from + b.index, m.index + m[0].length]);
   });
-  eachMatch(PREFIX_WORD_RE, text, (m) => {
+  const prefixRe = text.indexOf('ú') < 0 && text.indexOf('Ú') < 0 ? PREFIX_WORD_LATIN_RE : PREFIX_WORD_RE;
+  eachMatch(prefixRe, text, (m) => {
     let start = m.index;
     const pre = /(?<![\p{L}\p{N}])\d{1,6},?[ \t]+$/u.exec(text.slice(Math.max(0, start - 10), start));
     if (pre) start -= pre[0].length;

@@ -229,7 +229,8 @@ function findAuthHeaders(text: string, out: Candidate[]): void {
   if (!/authorization|bearer/i.test(text)) return;
   eachMatch(AUTH_RE, text, (m) => {
     const tok = m[1];
-    if (isPlaceholder(tok) || /^[a-z]+$/i.test(tok) || !/^[A-Za-z0-9]/.test(tok)) return;
+    // (A plain word first: the cheapest test, and the usual reason to drop a match.)
+    if (/^[a-z]+$/i.test(tok) || !/^[A-Za-z0-9]/.test(tok) || isPlaceholder(tok)) return;
     const start = m.index + m[0].length - tok.length;
     out.push({ type: 'API_KEY', start, end: start + tok.length, score: 0.9, recognizer: 'secret:authorization_header', contextApplied: true });
   });
@@ -254,132 +255,195 @@ const VALUE_RE = /[^\s"'`<>,;)\]}&]{0,512}/y;
 
 const PASSWORD_KEY = /^(?:passworsd|pass(?:word|wd|phrase|code)?|pa?s{0,2}w(?:o?r)?d|pw|identified.*)$/i;
 
+const isLower = (c: number): boolean => c >= 97 && c <= 122;
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
+/** [A-Za-z0-9_\-.] */
+const isIdentChar = (c: number): boolean => isLower(c) || isUpper(c) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
+/** ["'\])>] */
+const isCloser = (c: number): boolean => c === 34 || c === 39 || c === 93 || c === 41 || c === 62;
+/** ["'`] */
+const isQuote = (c: number): boolean => c === 34 || c === 39 || c === 96;
+
+/**
+ * "--password xyz": the keyword is (part of) a command-line flag. A plain function, not a closure made
+ * per keyword hit (tsx's keepNames wraps every closure creation in a defineProperty call).
+ */
+function cliFlag(text: string, at: number): boolean {
+  if (at >= 1 && text[at - 1] === '-') return true;
+  // Otherwise the flag's name runs up to `at`: the character before must be one of [\w-] (no regex else).
+  const c = text.charCodeAt(at - 1);
+  if (!(isLower(c) || isUpper(c) || (c >= 48 && c <= 57) || c === 95)) return false;
+  return /-{1,2}[\w\-]{0,20}$/.test(text.slice(Math.max(0, at - 22), at));
+}
+
+/**
+ * Cheap pre-check for the type-annotation separator (": String = \"x\""): from the ":" at `s`, blanks, a
+ * type name, blanks, then "=". False means the regex for that form cannot match.
+ */
+function typeAnnotationAt(text: string, s: number): boolean {
+  let i = s + 1;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const c = text.charCodeAt(i);
+  if (!(isLower(c) || isUpper(c) || c === 95)) return false;
+  let k = 0;
+  for (i++; k < 30; i++, k++) {
+    const d = text.charCodeAt(i);
+    if (!(isLower(d) || isUpper(d) || (d >= 48 && d <= 57) || d === 95 || d === 46 || d === 91 || d === 93)) break;
+  }
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  return text.charCodeAt(i) === 61; // =
+}
+
+/**
+ * Cheap pre-check for "#define KEY" / "%global KEY": blanks right before `at`, and before them a word
+ * ending in "e" or "l". False means the define-form regex cannot match.
+ */
+function defineWordBefore(text: string, at: number): boolean {
+  let i = at - 1;
+  if (!(text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) return false;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  const c = text.charCodeAt(i) | 0x20;
+  return c === 101 || c === 108; // e, l
+}
+
+/**
+ * Key-value scan: a plain loop calling one function (not a callback through the shared eachMatch, whose
+ * call site sees every recognizer's callback): keyword-dense text ("key: key: …") runs this per keyword.
+ */
 function findKeyValues(text: string, out: Candidate[]): void {
-  let lastValueEnd = -1;
-  eachMatch(KEY_RE, text, (m) => {
-    // A keyword inside the value just found ("password=password=…") starts nothing new.
-    if (m.index < lastValueEnd) return;
-    const kw = m[0];
-    let i = m.index + kw.length;
-    // The keyword must end an identifier part: the next char is not a lowercase letter (so "keyboard",
-    // "tokenize", "passenger" don't count), but "AwsSecretKey", "db_password", "API_KEY_2" do.
-    const next = text[i] ?? '';
-    if (/[a-z]/.test(next) && !/^(?:s|es)$/.test(next)) return;
-    // The keyword starts an identifier part: "stopword" and "keyword" hide no "pword"/"key".
-    const prev = m.index > 0 ? text[m.index - 1] : '';
-    if (/[a-z]/.test(prev) && !/[A-Z]/.test(kw[0])) return;
-    // …except a full "password" glued to an upper-case prefix ("ANYpassword", "DBpassword").
-    if (/[A-Z]/.test(prev) && /[a-z]/.test(kw[0]) && !/^pass(?:word|wd|phrase)$/.test(kw)) return;
-    // Short keywords must end the identifier outright ("PWR_MGM", "APIs", "KEYBOARD" are not keys).
-    if (/^(?:pw|pwd|api|key|otp|mfa|cred|auth)$/i.test(kw) && /[A-Za-z]/.test(next)) return;
-    const isIdentified = /^identified/i.test(kw);
-    // Skip the rest of the identifier (e.g. "_value", "Key2"), then closing quotes/brackets.
-    let k = 0;
-    const idStart = i;
-    while (i < text.length && k < 32 && /[A-Za-z0-9_\-.]/.test(text[i])) { i++; k++; }
-    // "password_id", "token_length", "secret_field": metadata about a secret, not the secret.
-    // "Pass-Nr.", "pass_no": the number of a pass (passport, ID card), not a password.
-    if (/^[_\-.]?(?:id|ids|len|length|count|min|max|size|hash|type|field|label|hint|policy|rules?|reset|expir\w*|url|uri|file|path|name|prompt|input|regex|pattern|validation|nr\.?|no\.?|num|number)$/i.test(text.slice(idStart, i))) return;
-    // "password for root: x" names whose password it is before the separator.
-    if (PASSWORD_KEY.test(kw)) {
-      const forUser = /^[ \t]{1,3}for[ \t]{1,3}[\w.@\-]{1,40}(?=[ \t]{0,3}[:=])/.exec(text.slice(i, i + 52));
-      if (forUser) i += forUser[0].length;
-    }
-    let j = 0;
-    while (i < text.length && j < 3 && /["'\]\)>]/.test(text[i])) { i++; j++; }
-    // Separator: "=", ":", ":=", "=>", "is", or a CLI space ("--password xyz").
-    let s = i;
-    while (s < text.length && s - i < 4 && (text[s] === ' ' || text[s] === '\t')) s++;
-    let sepFound = false;
-    let proseSep = false; // "token is …": prose, weaker evidence than "=" or ":"
-    // The separator's first character decides which forms can apply (the regexes below are per hit).
-    const sc = text[s];
-    // Literal comparisons leak the literal ("if password == 'x'").
-    const cmp = sc === '=' || sc === '!' ? /^(?:===?|!==?)[ \t]*(?=["'`])/.exec(text.slice(s, s + 6)) : null;
-    if (cmp) { s += cmp[0].length; sepFound = true; }
-    // Function-style setters: CURLOPT_PASSWORD, "value" / setPassword("value").
-    else if ((sc === ',' || sc === '(') && /^[,(][ \t]*["']/.test(text.slice(s, s + 4))) { s += 1; sepFound = true; }
-    // Type annotations: "password: String = \"x\"", "passwd: str = \"x\"".
-    else if (sc === ':' && /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*(?=["'`])/.test(text.slice(s, s + 48))) {
-      s += /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*/.exec(text.slice(s, s + 48))![0].length;
-      sepFound = true;
-    }
-    else if (text.startsWith(':=', s) || text.startsWith('=>', s) || text.startsWith('->', s)) { s += 2; sepFound = true; }
-    else if (text[s] === '=' || text[s] === ':') { s += 1; sepFound = true; }
-    else if ((sc === 'i' || sc === 'I') && /^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; proseSep = true; }
-    const cliFlag = (): boolean => (m.index >= 1 && text[m.index - 1] === '-') || /-{1,2}[\w\-]{0,20}$/.test(text.slice(Math.max(0, m.index - 22), m.index));
-    // Space-separated forms: SQL "IDENTIFIED BY 'x'" / "PASSWORD 'x'", "#define password \"x\"", "SET password \"x\"".
-    const spaceQuoted = s > i && /["'`]/.test(text[s] ?? '') && (isIdentified || PASSWORD_KEY.test(kw) || /(?:#[ \t]*define|%define|%global|\bset|\bexport)[ \t]+\w*$/i.test(text.slice(Math.max(0, m.index - 16), m.index)));
-    const defineSpace = s > i && /(?:#[ \t]*define|%define|%global)[ \t]+$/i.test(text.slice(Math.max(0, m.index - 12), m.index));
-    if (isIdentified) sepFound = true;
-    // SQL "CREATE ROLE x WITH LOGIN PASSWORD secret;" (unquoted after a space).
-    if (!sepFound && s > i && PASSWORD_KEY.test(kw) && /\b(?:create|alter)[ \t]+(?:user|role)\b[^\n]{0,80}$/i.test(text.slice(Math.max(0, m.index - 90), m.index))) sepFound = true;
-    if (!sepFound && !(s > i && cliFlag()) && !spaceQuoted && !defineSpace) return;
-    if (text[s] === '=' && sepFound) return; // "==" comparison
-    while (s < text.length && s - i < 12 && (text[s] === ' ' || text[s] === '\t')) s++;
-    // Optional opening quote(s) and an HTML-escaped quote.
-    let quote = '';
-    if (/["'`]/.test(text[s] ?? '')) { quote = text[s]; s++; }
-    else if (text.startsWith('\\"', s)) { quote = '\\"'; s += 2; }
-    else if (text.startsWith('&quot;', s)) { quote = '&quot;'; s += 6; }
-    // Value: up to the closing quote, or a token (no spaces) when unquoted.
-    let e = s;
-    const limit = Math.min(text.length, s + 512);
-    if (quote) {
-      const q = quote.length === 1 ? quote : quote;
-      const close = text.indexOf(q, s);
-      if (close >= 0 && close <= limit && !text.slice(s, close).includes('\n')) e = close;
-      else if (quote.length === 1) {
-        // Unclosed on this line (a continued string, "key = 'abc…\"): the token up to whitespace.
-        quote = '';
-        VALUE_RE.lastIndex = s;
-        const vm = VALUE_RE.exec(text);
-        e = s + (vm ? vm[0].length : 0);
-      } else return;
-    } else {
+  const st = { lastValueEnd: -1 };
+  KEY_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  // (KEY_RE never matches the empty string.)
+  while ((m = KEY_RE.exec(text)) !== null) judgeKey(text, m, st, out);
+}
+
+/** One keyword hit of findKeyValues; `st.lastValueEnd` is the end of the last value reported. */
+function judgeKey(text: string, m: RegExpExecArray, st: { lastValueEnd: number }, out: Candidate[]): void {
+  // A keyword inside the value just found ("password=password=…") starts nothing new.
+  if (m.index < st.lastValueEnd) return;
+  const kw = m[0];
+  let i = m.index + kw.length;
+  // The keyword must end an identifier part: the next char is not a lowercase letter (so "keyboard",
+  // "tokenize", "passenger" don't count), but "AwsSecretKey", "db_password", "API_KEY_2" do.
+  // Character classes by code unit (this runs for every keyword hit; a regex per character was most
+  // of the cost on keyword-dense input).
+  const next = text.charCodeAt(i); // NaN at the end: every class test below is false
+  // ("s" can only be a one-character string, so the old "es" alternative never applied.)
+  if (isLower(next) && next !== 115 /* s */) return;
+  // The keyword starts an identifier part: "stopword" and "keyword" hide no "pword"/"key".
+  const prev = m.index > 0 ? text.charCodeAt(m.index - 1) : NaN;
+  const k0 = kw.charCodeAt(0);
+  if (isLower(prev) && !isUpper(k0)) return;
+  // …except a full "password" glued to an upper-case prefix ("ANYpassword", "DBpassword").
+  if (isUpper(prev) && isLower(k0) && !/^pass(?:word|wd|phrase)$/.test(kw)) return;
+  // Short keywords must end the identifier outright ("PWR_MGM", "APIs", "KEYBOARD" are not keys).
+  if (kw.length <= 4 && (isLower(next) || isUpper(next)) && /^(?:pw|pwd|api|key|otp|mfa|cred|auth)$/i.test(kw)) return;
+  const isIdentified = (k0 === 105 || k0 === 73) && /^identified/i.test(kw);
+  // Skip the rest of the identifier (e.g. "_value", "Key2"), then closing quotes/brackets.
+  let k = 0;
+  const idStart = i;
+  while (i < text.length && k < 32 && isIdentChar(text.charCodeAt(i))) { i++; k++; }
+  // "password_id", "token_length", "secret_field": metadata about a secret, not the secret.
+  // "Pass-Nr.", "pass_no": the number of a pass (passport, ID card), not a password.
+  if (i > idStart && /^[_\-.]?(?:id|ids|len|length|count|min|max|size|hash|type|field|label|hint|policy|rules?|reset|expir\w*|url|uri|file|path|name|prompt|input|regex|pattern|validation|nr\.?|no\.?|num|number)$/i.test(text.slice(idStart, i))) return;
+  // "password for root: x" names whose password it is before the separator.
+  if (PASSWORD_KEY.test(kw)) {
+    const forUser = /^[ \t]{1,3}for[ \t]{1,3}[\w.@\-]{1,40}(?=[ \t]{0,3}[:=])/.exec(text.slice(i, i + 52));
+    if (forUser) i += forUser[0].length;
+  }
+  let j = 0;
+  while (i < text.length && j < 3 && isCloser(text.charCodeAt(i))) { i++; j++; }
+  // Separator: "=", ":", ":=", "=>", "is", or a CLI space ("--password xyz").
+  let s = i;
+  while (s < text.length && s - i < 4 && (text[s] === ' ' || text[s] === '\t')) s++;
+  let sepFound = false;
+  let proseSep = false; // "token is …": prose, weaker evidence than "=" or ":"
+  // The separator's first character decides which forms can apply (the regexes below are per hit).
+  const sc = text[s];
+  // Literal comparisons leak the literal ("if password == 'x'").
+  const cmp = sc === '=' || sc === '!' ? /^(?:===?|!==?)[ \t]*(?=["'`])/.exec(text.slice(s, s + 6)) : null;
+  if (cmp) { s += cmp[0].length; sepFound = true; }
+  // Function-style setters: CURLOPT_PASSWORD, "value" / setPassword("value").
+  else if ((sc === ',' || sc === '(') && /^[,(][ \t]*["']/.test(text.slice(s, s + 4))) { s += 1; sepFound = true; }
+  // Type annotations: "password: String = \"x\"", "passwd: str = \"x\"".
+  else if (sc === ':' && typeAnnotationAt(text, s) && /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*(?=["'`])/.test(text.slice(s, s + 48))) {
+    s += /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*/.exec(text.slice(s, s + 48))![0].length;
+    sepFound = true;
+  }
+  else if (text.startsWith(':=', s) || text.startsWith('=>', s) || text.startsWith('->', s)) { s += 2; sepFound = true; }
+  else if (text[s] === '=' || text[s] === ':') { s += 1; sepFound = true; }
+  else if ((sc === 'i' || sc === 'I') && /^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; proseSep = true; }
+  // Space-separated forms: SQL "IDENTIFIED BY 'x'" / "PASSWORD 'x'", "#define password \"x\"", "SET password \"x\"".
+  const spaceQuoted = s > i && isQuote(text.charCodeAt(s)) && (isIdentified || PASSWORD_KEY.test(kw) || /(?:#[ \t]*define|%define|%global|\bset|\bexport)[ \t]+\w*$/i.test(text.slice(Math.max(0, m.index - 16), m.index)));
+  // "#define KEY" needs a space right before the keyword and "define"/"global" before that.
+  const defineSpace = s > i && defineWordBefore(text, m.index) && /(?:#[ \t]*define|%define|%global)[ \t]+$/i.test(text.slice(Math.max(0, m.index - 12), m.index));
+  if (isIdentified) sepFound = true;
+  // SQL "CREATE ROLE x WITH LOGIN PASSWORD secret;" (unquoted after a space).
+  if (!sepFound && s > i && PASSWORD_KEY.test(kw) && /\b(?:create|alter)[ \t]+(?:user|role)\b[^\n]{0,80}$/i.test(text.slice(Math.max(0, m.index - 90), m.index))) sepFound = true;
+  if (!sepFound && !(s > i && cliFlag(text, m.index)) && !spaceQuoted && !defineSpace) return;
+  if (text[s] === '=' && sepFound) return; // "==" comparison
+  while (s < text.length && s - i < 12 && (text[s] === ' ' || text[s] === '\t')) s++;
+  // Optional opening quote(s) and an HTML-escaped quote.
+  let quote = '';
+  if (isQuote(text.charCodeAt(s))) { quote = text[s]; s++; }
+  else if (text.startsWith('\\"', s)) { quote = '\\"'; s += 2; }
+  else if (text.startsWith('&quot;', s)) { quote = '&quot;'; s += 6; }
+  // Value: up to the closing quote, or a token (no spaces) when unquoted.
+  let e = s;
+  const limit = Math.min(text.length, s + 512);
+  if (quote) {
+    const q = quote.length === 1 ? quote : quote;
+    const close = text.indexOf(q, s);
+    if (close >= 0 && close <= limit && !text.slice(s, close).includes('\n')) e = close;
+    else if (quote.length === 1) {
+      // Unclosed on this line (a continued string, "key = 'abc…\"): the token up to whitespace.
+      quote = '';
       VALUE_RE.lastIndex = s;
-      const vm = VALUE_RE.exec(text);
-      e = s + (vm ? vm[0].length : 0);
-    }
-    let value = text.slice(s, e);
-    // Trailing punctuation ends a sentence, not a value.
-    while (value.length && /[.\\]$/.test(value)) { value = value.slice(0, -1); e--; }
-    if (value.length < 4 || value.length > 512) return;
-    const keyLower = kw.toLowerCase();
-    const isPassword = isIdentified || PASSWORD_KEY.test(keyLower);
-    // Other key names need a random-looking value of 8+ characters (checked before the costlier rules).
-    if (!isPassword && value.length < 8) return;
-    if (isPlaceholder(value)) return;
-    if (/^0x[0-9a-f]+$/i.test(value)) return; // a numeric literal, not a password
-    if (/^(?:https?:)?\/\//.test(value) || /^[\d.]+$/.test(value) && value.length < 6) return;
-    if (/^(?:function|new |await |require\(|this\.|self\.|[a-z_]+\()/.test(value)) return;
-    if (/[({]/.test(value) && !quote) return; // a call or an object, not a literal
-    let score: number;
-    if (isPassword) {
-      // Passwords can be low-entropy; an identifier-looking value (camelCase word) in code is a variable.
-      if (!quote && /^[a-z][A-Za-z]{2,30}$/.test(value)) return;
-      if (quote && /^[a-z]+(?: [a-z]+){2,}$/i.test(value)) return; // a phrase, e.g. a UI label
-      score = 0.85;
-      out.push({ type: 'PASSWORD', start: s, end: e, score, recognizer: 'secret:password_assignment', contextApplied: true });
-      lastValueEnd = e;
-      KEY_RE.lastIndex = Math.max(KEY_RE.lastIndex, e); // no key inside the value starts anything
-      return;
-    }
-    // Generic key names (key, api, token, secret…): the value must look random.
-    const generic = /^(?:key|api|auth|nonce|otp|mfa|salt|signature|cred)$/.test(keyLower);
-    if (value.length < 8) return;
-    const classes = charClasses(value);
-    const ent = shannonEntropy(value);
-    // A UUID is a secret only under an unambiguous secret name (Heroku-style keys, "--secret-token <uuid>").
-    if (looksLikeUuid(value) && (generic || proseSep || !/secret|token|api[_\-. ]?key|apikey|access[_\-]?key/.test(keyLower))) return;
-    if (/^[a-z]+(?:[_\-][a-z]+)*$/.test(value)) return; // snake/kebab words: config names
-    if (/^[A-Za-z]+$/.test(value) && ent < 3.6) return;
-    if (classes < 2 || ent < (generic ? 3.0 : 2.5)) return;
-    score = generic ? 0.7 : 0.85;
-    out.push({ type: 'API_KEY', start: s, end: e, score, recognizer: `secret:${keyLower.replace(/[^a-z]/g, '_')}_assignment`, contextApplied: true });
-    lastValueEnd = e;
-    KEY_RE.lastIndex = Math.max(KEY_RE.lastIndex, e);
-  });
+      e = VALUE_RE.test(text) ? VALUE_RE.lastIndex : s; // sticky test: the end without a match array
+    } else return;
+  } else {
+    VALUE_RE.lastIndex = s;
+    e = VALUE_RE.test(text) ? VALUE_RE.lastIndex : s;
+  }
+  // Trailing punctuation ends a sentence, not a value.
+  while (e > s && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 92)) e--;
+  if (e - s < 4 || e - s > 512) return;
+  const keyLower = kw.toLowerCase();
+  const isPassword = isIdentified || PASSWORD_KEY.test(keyLower);
+  // Other key names need a random-looking value of 8+ characters (checked before the costlier rules).
+  if (!isPassword && e - s < 8) return;
+  const value = text.slice(s, e);
+  if (isPlaceholder(value)) return;
+  if (/^0x[0-9a-f]+$/i.test(value)) return; // a numeric literal, not a password
+  if (/^(?:https?:)?\/\//.test(value) || /^[\d.]+$/.test(value) && value.length < 6) return;
+  if (/^(?:function|new |await |require\(|this\.|self\.|[a-z_]+\()/.test(value)) return;
+  if (/[({]/.test(value) && !quote) return; // a call or an object, not a literal
+  let score: number;
+  if (isPassword) {
+    // Passwords can be low-entropy; an identifier-looking value (camelCase word) in code is a variable.
+    if (!quote && /^[a-z][A-Za-z]{2,30}$/.test(value)) return;
+    if (quote && /^[a-z]+(?: [a-z]+){2,}$/i.test(value)) return; // a phrase, e.g. a UI label
+    score = 0.85;
+    out.push({ type: 'PASSWORD', start: s, end: e, score, recognizer: 'secret:password_assignment', contextApplied: true });
+    st.lastValueEnd = e;
+    KEY_RE.lastIndex = Math.max(KEY_RE.lastIndex, e); // no key inside the value starts anything
+    return;
+  }
+  // Generic key names (key, api, token, secret…): the value must look random.
+  const generic = /^(?:key|api|auth|nonce|otp|mfa|salt|signature|cred)$/.test(keyLower);
+  if (value.length < 8) return;
+  const classes = charClasses(value);
+  const ent = shannonEntropy(value);
+  // A UUID is a secret only under an unambiguous secret name (Heroku-style keys, "--secret-token <uuid>").
+  if (looksLikeUuid(value) && (generic || proseSep || !/secret|token|api[_\-. ]?key|apikey|access[_\-]?key/.test(keyLower))) return;
+  if (/^[a-z]+(?:[_\-][a-z]+)*$/.test(value)) return; // snake/kebab words: config names
+  if (/^[A-Za-z]+$/.test(value) && ent < 3.6) return;
+  if (classes < 2 || ent < (generic ? 3.0 : 2.5)) return;
+  score = generic ? 0.7 : 0.85;
+  out.push({ type: 'API_KEY', start: s, end: e, score, recognizer: `secret:${keyLower.replace(/[^a-z]/g, '_')}_assignment`, contextApplied: true });
+  st.lastValueEnd = e;
+  KEY_RE.lastIndex = Math.max(KEY_RE.lastIndex, e);
 }
 
 // Stand-alone high-entropy tokens (no key name nearby): long, mixed classes, random-looking. A token is

@@ -10,7 +10,7 @@
 import { isIPv6 } from 'node:net';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { Candidate } from './candidate.js';
-import { eachMatch } from './candidate.js';
+import { eachMatch, Hit } from './candidate.js';
 import { cardIssuer, ibanValid, ibanCountryLength, ssnValid } from '../validators.js';
 import { ContextIndex } from '../context.js';
 
@@ -37,10 +37,10 @@ export function findEmails(text: string): Candidate[] {
   if (text.indexOf('@') < 0) return out;
   let minStart = 0;
   // The regex engine finds "x@y" pairs natively (a run of "@" is skipped without a call per character).
+  // test() + lastIndex instead of exec(): no match array per "@" (the match is always 3 characters).
   EMAIL_AT_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = EMAIL_AT_RE.exec(text)) !== null) {
-    const at = m.index + 1;
+  while (EMAIL_AT_RE.test(text)) {
+    const at = EMAIL_AT_RE.lastIndex - 2;
     EMAIL_AT_RE.lastIndex = at + 1;
     let s = at;
     while (s > minStart && at - s < 64 && localChar(text, s - 1)) s--;
@@ -54,13 +54,12 @@ export function findEmails(text: string): Candidate[] {
       if (before.includes('://') && URL_USERINFO_BEFORE_RE.test(before)) continue;
     }
     EMAIL_DOMAIN_RE.lastIndex = at + 1;
-    const d = EMAIL_DOMAIN_RE.exec(text);
-    if (!d) continue;
-    const end = at + 1 + d[0].length;
+    if (!EMAIL_DOMAIN_RE.test(text)) continue;
+    const end = EMAIL_DOMAIN_RE.lastIndex; // sticky: the domain's end
     // "user@2x.png" style asset names are not emails (only a 3–4 letter last label can be one).
     const dot4 = text.charCodeAt(end - 4) === 46 || text.charCodeAt(end - 5) === 46;
     if (dot4 && IMAGE_SUFFIX.test(text.slice(Math.max(at, end - 5), end))) continue;
-    out.push({ type: 'EMAIL', start: s, end, score: 0.9, recognizer: 'email' });
+    out.push(new Hit(text, 'EMAIL', s, end, 0.9, 'email'));
     minStart = end;
     EMAIL_AT_RE.lastIndex = end;
   }
@@ -175,16 +174,28 @@ export function findPhones(text: string, ctx: ContextIndex = new ContextIndex(te
 // (Look-behinds here sit after the first digit — same matches — so the engine can skip to digits.)
 const CARD_RE = /\d(?<![\d\-.]\d)\d{3}(?:[ \-]?\d){8,15}(?![\d]|[.\-]\d)/g;
 
+/** Recognizer names per issuer, built once (not a template string per finding). */
+const CARD_RECOGNIZER = new Map<string, string>();
+function cardRecognizer(issuer: string): string {
+  let r = CARD_RECOGNIZER.get(issuer);
+  if (r === undefined) CARD_RECOGNIZER.set(issuer, (r = `credit_card:${issuer}`));
+  return r;
+}
+
 export function findCards(text: string): Candidate[] {
   const out: Candidate[] = [];
+  // The same number repeated in one text is validated once (bounded: distinct numbers are few).
+  const seen = new Map<string, string | null>();
   eachMatch(CARD_RE, text, (m) => {
     const raw = m[0];
-    const digits = raw.replace(/\D/g, '');
-    // Separators, if any, must be consistent (all spaces or all dashes).
-    if (/ /.test(raw) && /-/.test(raw)) return;
-    const issuer = cardIssuer(digits);
+    let issuer = seen.get(raw);
+    if (issuer === undefined) {
+      // Separators, if any, must be consistent (all spaces or all dashes).
+      issuer = raw.indexOf(' ') >= 0 && raw.indexOf('-') >= 0 ? null : cardIssuer(raw.replace(/\D/g, ''));
+      if (seen.size < 1024) seen.set(raw, issuer);
+    }
     if (!issuer) return;
-    out.push({ type: 'CREDIT_CARD', start: m.index, end: m.index + raw.length, score: 0.9, recognizer: `credit_card:${issuer}` });
+    out.push(new Hit(text, 'CREDIT_CARD', m.index, m.index + raw.length, 0.9, cardRecognizer(issuer)));
   });
   return out;
 }
@@ -250,29 +261,43 @@ const IPV4_RE = /(?<![\w.\-/])(?<!\d:)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){
 const PRIVATE_V4 = /^(?:10|192\.168|172\.(?:1[6-9]|2\d|3[01]))\./;
 const VERSION_BEFORE = /(?:version|ver|release|build|v|sdk|os|rev|tag|@)["'\s:=]{0,4}$/i;
 
+/**
+ * Cheap pre-check for VERSION_BEFORE: skipping up to four of its separators ["'\s:=] back from `at`, the
+ * character reached must be able to end one of its keywords (version, ver, release, build, v, sdk, os,
+ * rev, tag, @). False means the regex cannot match.
+ */
+function versionWordBefore(text: string, at: number): boolean {
+  let i = at - 1;
+  for (let k = 0; k <= 4 && i >= 0; k++, i--) {
+    const c = text.charCodeAt(i) | 0x20; // lower-case ASCII letters; "@" (64) becomes "`" (96)
+    if (c === 110 || c === 114 || c === 101 || c === 100 || c === 118 || c === 107 || c === 115 || c === 103 || c === 96) return true; // n r e d v k s g @
+  }
+  return false;
+}
+
 export function findIps(text: string, ctx: ContextIndex = new ContextIndex(text)): Candidate[] {
   const out: Candidate[] = [];
   eachMatch(IPV4_RE, text, (m) => {
     const tail = m[1];
-    let raw = m[0].replace(/:\d{1,5}$/, '');
+    let raw = m[0].indexOf(':') < 0 ? m[0] : m[0].replace(/:\d{1,5}$/, '');
     if (tail) {
       // One stray number after a private-range address: the address is the first four numbers.
       if (!PRIVATE_V4.test(raw) || tail.indexOf('.', 1) >= 0) return;
       raw = raw.slice(0, raw.length - tail.length);
     }
-    const before = text.slice(Math.max(0, m.index - 14), m.index);
-    // "version": "1.2.3.4", v1.2.3.4, build 10.0.19041.1 — version strings, not addresses.
-    if (VERSION_BEFORE.test(before)) return;
+    // "version": "1.2.3.4", v1.2.3.4, build 10.0.19041.1 — version strings, not addresses. (The regex
+    // runs only when the word before can end one of its keywords: most addresses follow a space or digit.)
+    if (versionWordBefore(text, m.index) && VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 14), m.index))) return;
     // Netmasks and CIDR ranges describe networks, not hosts.
-    if (raw !== '255.255.255.255' && /^255\.(?:(?:0|128|192|224|240|248|252|254|255)\.){2}(?:0|128|192|224|240|248|252|254|255)$/.test(raw)) return;
+    if (raw.startsWith('255.') && raw !== '255.255.255.255' && /^255\.(?:(?:0|128|192|224|240|248|252|254|255)\.){2}(?:0|128|192|224|240|248|252|254|255)$/.test(raw)) return;
     // CIDR ranges ("10.0.0.0/8") are reported with their prefix length.
-    const cidr = /^\/(?:3[0-2]|[12]?\d)(?![\d.\w])/.exec(text.slice(m.index + raw.length, m.index + raw.length + 4));
+    const cidr = text.charCodeAt(m.index + raw.length) !== 47 /* / */ ? null : /^\/(?:3[0-2]|[12]?\d)(?![\d.\w])/.exec(text.slice(m.index + raw.length, m.index + raw.length + 4));
     const end = m.index + raw.length + (cidr ? cidr[0].length : 0);
     const special = raw === '0.0.0.0' || raw.startsWith('127.') || raw === '255.255.255.255';
     // Loopback / unspecified / broadcast addresses are everywhere in code ("listen(3000, '0.0.0.0')"):
     // they count only when the text is talking about addresses.
     if (special && !cidr && !ctx.near('SPECIAL_IP', m.index, end, 32, 16, true)) return;
-    out.push({ type: 'IP_ADDRESS', start: m.index, end, score: special ? 0.6 : 0.7, recognizer: 'ipv4', contextApplied: special });
+    out.push(new Hit(text, 'IP_ADDRESS', m.index, end, special ? 0.6 : 0.7, 'ipv4', false, special));
   });
   if (text.indexOf(':') >= 0) {
     eachMatch(IPV6_RE, text, (m) => {
@@ -330,7 +355,7 @@ const DATE_RE = new RegExp(
 export function findDates(text: string): Candidate[] {
   const out: Candidate[] = [];
   eachMatch(DATE_RE, text, (m) => {
-    out.push({ type: 'DATE_OF_BIRTH', start: m.index, end: m.index + m[0].length, score: 0.15, recognizer: 'date_of_birth', needsContext: true });
+    out.push(new Hit(text, 'DATE_OF_BIRTH', m.index, m.index + m[0].length, 0.15, 'date_of_birth', true));
   });
   return out;
 }
