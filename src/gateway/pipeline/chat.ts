@@ -203,16 +203,18 @@ export async function runChat(p: Pipe, req: ChatRequest, ctx: RequestContext): P
     meta.latencyMs = p.clock.now() - start;
     meta.gatewayMs = Math.max(0, meta.latencyMs - waited);
     const mode = p.config.audit.storePrompts;
+    // The audit texts (a redaction pass each in "redacted" mode) only matter when a record is written.
+    const audited = !!p.audit && p.config.audit.enabled;
     finish(p, {
       op: 'chat',
       ctx,
       meta,
       streamed: false,
-      promptText: auditPrompt(mode, req, prep.decision, p.compliance),
-      responseText: auditResponse(mode, responseText(response), p.compliance),
-      cacheQuery: prep.hit ? (prep.hit.matchedQuery ?? lastUserText(prep.sendReq)) : null,
+      promptText: audited ? auditPrompt(mode, req, prep.decision, p.compliance) : null,
+      responseText: audited ? auditResponse(mode, responseText(response), p.compliance) : null,
+      cacheQuery: audited && prep.hit ? (prep.hit.matchedQuery ?? lastUserText(prep.sendReq)) : null,
     });
-    await auditFlushed(p);
+    if (audited) await auditFlushed(p);
     return { response, meta };
   } catch (e) {
     const err = toGatewayError(e);
@@ -250,7 +252,8 @@ async function callChat(p: Pipe, prep: Prepared, ctx: RequestContext): Promise<{
       const r = await sendChat(p, t, req, ctx);
       const adapter = r.adapter;
       attempts += r.attempts;
-      const tb = markWait(p);
+      // The body wait starts where the header wait ended (same instant: no second mark needed).
+      const tb = r.doneAt ?? markWait(p);
       const body = await readJson(r.res, adapter);
       const bodyMs = waitedSince(p, tb);
       waited += r.waitedMs + bodyMs;

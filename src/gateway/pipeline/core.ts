@@ -11,6 +11,7 @@ import type { ProviderAdapter, UpstreamRequest } from '../providers/types.js';
 import type { Upstream, UpstreamResponse } from '../upstream/client.js';
 import { isRetryableError, parseRetryAfter, retryDelay } from '../upstream/retry.js';
 import { sleep } from '../util/clock.js';
+import type { AbortSource } from '../util/abort.js';
 import type { HealthTracker } from '../routing/health.js';
 import type { Router, Target } from '../routing/router.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -57,11 +58,20 @@ export function waitedSince(p: Pipe, m: WaitMark): number {
   return Math.max(0, Math.min(elapsed, p.loopIdle() - m.idle));
 }
 
+/** `waitedSince(from)` as of the mark `to` (both taken with markWait). */
+export function waitedBetween(p: Pipe, from: WaitMark, to: WaitMark): number {
+  const elapsed = to.t - from.t;
+  if (!p.loopIdle) return elapsed;
+  return Math.max(0, Math.min(elapsed, to.idle - from.idle));
+}
+
 export interface SendResult {
   res: UpstreamResponse;
   attempts: number;
   /** ms spent waiting on the provider (incl. backoff sleeps): excluded from the gateway's own time. */
   waitedMs: number;
+  /** The wait mark taken when the response headers arrived: the start of the body wait (saves a mark). */
+  doneAt?: WaitMark;
 }
 
 /**
@@ -76,10 +86,11 @@ export async function sendWithRetries(p: Pipe, adapter: ProviderAdapter, up: Ups
     const t0 = markWait(p);
     let err: GatewayError;
     try {
-      const res = await p.upstream.send(up, ctx.signal, adapter.id);
+      const res = await p.upstream.send(up, upstreamAbort(ctx), adapter.id);
       if (res.status < 400) {
-        waitedMs += waitedSince(p, t0);
-        return { res, attempts: attempt + 1, waitedMs };
+        const doneAt = markWait(p);
+        waitedMs += waitedBetween(p, t0, doneAt);
+        return { res, attempts: attempt + 1, waitedMs, doneAt };
       }
       err = await statusError(p, adapter, res);
     } catch (e) {
@@ -105,6 +116,15 @@ export async function sendWithRetries(p: Pipe, adapter: ProviderAdapter, up: Ups
     }
     waitedMs += p.clock.now() - ts;
   }
+}
+
+/**
+ * What the upstream call listens to for cancellation: the HTTP edge's context offers a cheap
+ * `abortSource` (see util/abort.ts; a prototype getter, so a `{ ...ctx, signal }` copy such as
+ * fan-out's does not inherit it and uses its own signal); every other context gives its signal.
+ */
+function upstreamAbort(ctx: RequestContext): AbortSignal | AbortSource {
+  return (ctx as { abortSource?: AbortSource }).abortSource ?? ctx.signal;
 }
 
 /** Reads an error response and maps it: 429 → rate_limited, other 4xx pass their status, 5xx → 502. */
@@ -218,6 +238,7 @@ export function finish(p: Pipe, f: Finish): void {
   if (!p.audit || !p.config.audit.enabled) return;
   try {
     const c = m.compliance;
+    const violations = c ? tagged(c.violations) : null;
     const rec: AuditRecord = {
       request_id: m.requestId,
       timestamp: new Date(p.clock.wallNow()).toISOString(),
@@ -235,8 +256,8 @@ export function finish(p: Pipe, f: Finish): void {
       routing_strategy: m.routingStrategy || null,
       routing_reason: m.routingReason || null,
       compliance_status: c ? c.status : null,
-      compliance_violations: c && c.violations.length ? JSON.stringify(tagged(c.violations)) : null,
-      compliance: c ? ({ ...c, violations: tagged(c.violations) } as unknown as Record<string, unknown>) : null,
+      compliance_violations: c && violations!.length ? JSON.stringify(violations) : null,
+      compliance: c ? ({ ...c, violations } as unknown as Record<string, unknown>) : null,
       metacache: {
         hit: m.cached,
         query: m.cached ? (f.cacheQuery ?? null) : null,
@@ -292,7 +313,7 @@ export function baseMeta(ctx: RequestContext, model: string): ResultMeta {
     model,
     cached: false,
     cacheHitType: null,
-    usage: { ...ZERO_USAGE },
+    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
     costUsd: 0,
     latencyMs: 0,
     gatewayMs: 0,

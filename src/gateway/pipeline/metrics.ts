@@ -22,6 +22,15 @@ export interface Observation {
   streamed: boolean;
 }
 
+interface ObservationLabels {
+  provider: string;
+  request: string;
+  opProvider: string;
+  promptTokens: string;
+  completionTokens: string;
+  providerOnly: string;
+}
+
 class Histogram {
   readonly counts: number[];
   sum = 0;
@@ -56,18 +65,40 @@ export class GatewayMetrics {
   }
 
   observe(o: Observation): void {
-    const provider = esc(o.provider);
-    inc(this.requests, `op="${o.op}",provider="${provider}",status="${o.status}",streamed="${o.streamed}"`, 1);
-    if (o.errorCode) inc(this.errors, `op="${o.op}",provider="${provider}",code="${o.errorCode}"`, 1);
-    const key = `op="${o.op}",provider="${provider}"`;
-    let h = this.latency.get(key);
-    if (!h) this.latency.set(key, (h = new Histogram(LATENCY_BUCKETS_MS)));
+    const k = this.labelsFor(o);
+    inc(this.requests, k.request, 1);
+    if (o.errorCode) inc(this.errors, `op="${o.op}",provider="${k.provider}",code="${o.errorCode}"`, 1);
+    let h = this.latency.get(k.opProvider);
+    if (!h) this.latency.set(k.opProvider, (h = new Histogram(LATENCY_BUCKETS_MS)));
     h.observe(o.latencyMs);
     this.added.observe(o.gatewayMs);
-    if (o.op === 'chat') inc(this.cache, `result="${o.cacheHit ? `hit_${o.cacheHit}` : 'miss'}"`, 1);
-    if (o.promptTokens) inc(this.tokens, `provider="${provider}",type="prompt"`, o.promptTokens);
-    if (o.completionTokens) inc(this.tokens, `provider="${provider}",type="completion"`, o.completionTokens);
-    if (o.costUsd) inc(this.cost, `provider="${provider}"`, o.costUsd);
+    if (o.op === 'chat') inc(this.cache, o.cacheHit ? `result="hit_${o.cacheHit}"` : 'result="miss"', 1);
+    if (o.promptTokens) inc(this.tokens, k.promptTokens, o.promptTokens);
+    if (o.completionTokens) inc(this.tokens, k.completionTokens, o.completionTokens);
+    if (o.costUsd) inc(this.cost, k.providerOnly, o.costUsd);
+  }
+
+  /**
+   * The label strings of an observation, built once per (op, provider, status, streamed) and reused:
+   * every request would otherwise format the same five strings. Bounded like the label sets themselves.
+   */
+  private readonly labelMemo = new Map<string, ObservationLabels>();
+  private labelsFor(o: Observation): ObservationLabels {
+    const memoKey = `${o.op}\n${o.provider}\n${o.status}\n${o.streamed}`;
+    let k = this.labelMemo.get(memoKey);
+    if (k) return k;
+    const provider = esc(o.provider);
+    k = {
+      provider,
+      request: `op="${o.op}",provider="${provider}",status="${o.status}",streamed="${o.streamed}"`,
+      opProvider: `op="${o.op}",provider="${provider}"`,
+      promptTokens: `provider="${provider}",type="prompt"`,
+      completionTokens: `provider="${provider}",type="completion"`,
+      providerOnly: `provider="${provider}"`,
+    };
+    if (this.labelMemo.size >= 1024) this.labelMemo.clear();
+    this.labelMemo.set(memoKey, k);
+    return k;
   }
 
   /** Prometheus text exposition format 0.0.4. */

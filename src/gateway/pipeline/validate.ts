@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.js';
 import type { AnthropicMessagesRequest, ChatRequest, EmbeddingRequest, ImageRequest, RerankRequest, SpeechRequest, TranscriptionRequest } from '../types.js';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+const CHAT_NUMBER_FIELDS = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'n', 'presence_penalty', 'frequency_penalty', 'seed'] as const;
 
 function bad(msg: string, field: string): never {
   throw new GatewayError('invalid_request', msg, { details: { param: field } });
@@ -50,7 +51,7 @@ export function validateChat(body: unknown): asserts body is ChatRequest {
     if (m.role === 'tool' && typeof m.tool_call_id !== 'string') bad(`messages[${i}].tool_call_id is required on role "tool".`, `messages[${i}].tool_call_id`);
   }
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') bad('Field "stream" must be true or false.', 'stream');
-  for (const f of ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'n', 'presence_penalty', 'frequency_penalty', 'seed']) optNumber(body, f);
+  for (const f of CHAT_NUMBER_FIELDS) optNumber(body, f);
   if (body.tools !== undefined && body.tools !== null && !Array.isArray(body.tools)) bad('Field "tools" must be an array of tool definitions.', 'tools');
 }
 

@@ -36,20 +36,29 @@ export class Router {
     private readonly isKnownProvider: (id: string) => boolean,
   ) {}
 
+  /**
+   * The static part of a plan per requested model (resolved primary + fallback chain): the config and
+   * the provider registry are fixed for the gateway's lifetime, so it is computed once per model string.
+   * Forced-provider and health reordering are applied on every call (they change at runtime). Bounded
+   * so arbitrary model strings cannot grow it without limit; models that fail to resolve are not kept.
+   */
+  private baseTargets = new Map<string, readonly Target[]>();
+
   /** Targets to try for a requested model. Throws unknown_model / unsupported_provider from resolve. */
   plan(requested: string): Plan {
-    const primary = this.resolve(requested);
-    const chain = this.cfg.fallbacks[requested] ?? this.cfg.fallbacks[`${primary.provider}/${primary.model}`] ?? [];
-    const targets: Target[] = [{ ...primary, reason: 'primary' }];
-    for (const m of chain) {
-      try {
-        const t = this.resolve(m);
-        if (!targets.some((x) => x.provider === t.provider && x.model === t.model)) targets.push({ ...t, reason: 'fallback' });
-      } catch {
-        // A bad entry in the chain must not break the primary route; it is reported by validateRouting().
-      }
+    let base = this.baseTargets.get(requested);
+    if (!base) {
+      base = this.buildBase(requested);
+      if (this.baseTargets.size >= 512) this.baseTargets = new Map();
+      this.baseTargets.set(requested, base);
     }
-    const forced = this.currentForced();
+    const forced = this.forced ? this.currentForced() : null;
+    if (!forced && (base.length === 1 || !this.health.isUnhealthy(base[0].provider))) {
+      // The common case: no override, so the memoised (frozen) targets are the plan.
+      return { targets: base as Target[], strategy: base.length > 1 ? 'fallback' : 'direct' };
+    }
+    const targets = base.map((t) => ({ ...t }));
+    const primary = targets[0];
     if (forced) {
       const onForced = targets.find((t) => t.provider === forced);
       const first: Target = onForced ? { ...onForced, reason: 'forced' } : { provider: forced, model: primary.model, reason: 'forced' };
@@ -65,6 +74,21 @@ export class Router {
       }
     }
     return { targets, strategy: targets.length > 1 ? 'fallback' : 'direct' };
+  }
+
+  private buildBase(requested: string): readonly Target[] {
+    const primary = this.resolve(requested);
+    const chain = this.cfg.fallbacks[requested] ?? this.cfg.fallbacks[`${primary.provider}/${primary.model}`] ?? [];
+    const targets: Target[] = [Object.freeze({ ...primary, reason: 'primary' })];
+    for (const m of chain) {
+      try {
+        const t = this.resolve(m);
+        if (!targets.some((x) => x.provider === t.provider && x.model === t.model)) targets.push(Object.freeze({ ...t, reason: 'fallback' }));
+      } catch {
+        // A bad entry in the chain must not break the primary route; it is reported by validateRouting().
+      }
+    }
+    return Object.freeze(targets);
   }
 
   private currentForced(): string | null {

@@ -30,10 +30,18 @@ export function hostChecker(boundHost: string, extra: string[] = []): (host: str
   // A bare IPv6 bind address ("fd00::5") has no port to strip.
   const b = boundHost.split(':').length > 2 && !boundHost.startsWith('[') ? boundHost.toLowerCase() : hostName(boundHost);
   if (b && b !== '0.0.0.0' && b !== '::' && b !== '') allowed.add(b);
+  // Clients send the same Host header on every request: remember the ones that passed (bounded).
+  let passed = new Set<string>();
   return (host) => {
     if (!host) return false;
+    if (passed.has(host)) return true;
     const n = hostName(host);
-    return isLoopbackName(n) || allowed.has(n);
+    const ok = isLoopbackName(n) || allowed.has(n);
+    if (ok) {
+      if (passed.size >= 64) passed = new Set();
+      passed.add(host);
+    }
+    return ok;
   };
 }
 

@@ -14,6 +14,7 @@ import type { Route, RouteRequest, RouteResult } from './route.js';
 import { hostChecker, tokenChecker } from './guard.js';
 import { parseJson, parseMultipart, readBody } from './body.js';
 import { newRequestId } from '../util/ids.js';
+import { LazyAbort } from '../util/abort.js';
 
 export type Surface = 'main' | 'compliance' | 'management';
 
@@ -48,12 +49,50 @@ type ErrorStyle = 'openai' | 'anthropic';
 interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
-  ctx: RequestContext;
+  ctx: EdgeContext;
   t0: number;
   path: string;
   query: string;
   style: ErrorStyle;
+}
+
+/**
+ * The RequestContext of one HTTP exchange. A class so the per-request parts are plain fields and
+ * prototype methods (no closures): `report` keeps the meta for the x-smartflow-* headers, and the
+ * client-disconnect switch is a LazyAbort — `signal` builds a real AbortSignal only when read, while
+ * the upstream call listens to `abortSource` directly (prototype getters: a `{ ...ctx }` copy, as
+ * fan-out makes with its own signal, does not carry them).
+ */
+class EdgeContext implements RequestContext {
+  readonly source = 'http';
+  cacheMode?: 'off' | 'no-store';
+  /** The final meta the pipeline reported (for the x-smartflow-* headers). */
   meta?: ResultMeta;
+  private readonly lazy = new LazyAbort();
+
+  constructor(
+    public requestId: string,
+    public startedAt: number,
+    public userId: string | undefined,
+    public orgId: string | undefined,
+    public conversationId: string | undefined,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.lazy.signal;
+  }
+
+  get abortSource(): LazyAbort {
+    return this.lazy;
+  }
+
+  report(m: ResultMeta): void {
+    this.meta = m;
+  }
+
+  abort(reason: unknown): void {
+    this.lazy.abort(reason);
+  }
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
@@ -93,25 +132,19 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
-    const ac = new AbortController();
+    const ctx = new EdgeContext(
+      newId(),
+      t0,
+      header(req, 'x-smartflow-user-id') ?? header(req, 'x-user-id'),
+      header(req, 'x-smartflow-org-id'),
+      header(req, 'x-conversation-id') ?? header(req, 'x-session-id'),
+    );
     res.once('close', () => {
-      if (!res.writableFinished) ac.abort(new GatewayError('aborted', 'The client disconnected.'));
+      if (!res.writableFinished) ctx.abort(new GatewayError('aborted', 'The client disconnected.'));
     });
-    const ctx: RequestContext = {
-      requestId: newId(),
-      signal: ac.signal,
-      startedAt: t0,
-      source: 'http',
-      userId: header(req, 'x-smartflow-user-id') ?? header(req, 'x-user-id'),
-      orgId: header(req, 'x-smartflow-org-id'),
-      conversationId: header(req, 'x-conversation-id') ?? header(req, 'x-session-id'),
-    };
     const cacheHdr = header(req, 'x-smartflow-cache');
     if (cacheHdr === 'off' || cacheHdr === 'no-store') ctx.cacheMode = cacheHdr;
     const ex: Exchange = { req, res, ctx, t0, path, query: q >= 0 ? url.slice(q + 1) : '', style: path.startsWith('/anthropic/') ? 'anthropic' : 'openai' };
-    ctx.report = (m) => {
-      ex.meta = m;
-    };
     try {
       if (!hostOk(req.headers.host)) {
         throw new GatewayError('forbidden_host', `Host "${req.headers.host ?? ''}" is not allowed: the gateway only answers requests addressed to localhost / 127.0.0.1 / [::1].`);
@@ -123,7 +156,11 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       if (!tokens.check(req.headers)) {
         throw new GatewayError('unauthorized', 'Missing or invalid API key. Send the Smartflow token as "Authorization: Bearer <token>" (the CLI prints where the token file is).');
       }
-      if (opts.surface === 'main' && (await builtin(ex, method))) return;
+      if (opts.surface === 'main') {
+        // The hot path first, without the dispatch hop through builtin().
+        if (method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')) return await chat(ex);
+        if (await builtin(ex, method)) return;
+      }
       const found = matchRoute(method, path);
       if (!found) {
         const allowed = exact.has(`GET ${path}`) || exact.has(`POST ${path}`);
@@ -171,10 +208,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     const { path, ctx } = ex;
     if (method === 'POST') {
       switch (path) {
-        case '/v1/chat/completions':
-        case '/chat/completions':
-          await chat(ex);
-          return true;
+        // (chat completions are dispatched in handle(), before this switch)
         case '/v1/embeddings':
           return json200(ex, await gateway.embeddings((await jsonBody(ex)) as never, ctx));
         case '/v1/rerank':
@@ -205,7 +239,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     if (method === 'GET') {
       if (path === '/v1/models' || path === '/models') {
         const models = await gateway.listModels(ctx);
-        ex.meta = { ...blankMeta(ctx), provider: [...new Set(models.map((m) => m.provider ?? ''))].filter(Boolean).join(',') || 'none' };
+        ex.ctx.meta = { ...blankMeta(ctx), provider: [...new Set(models.map((m) => m.provider ?? ''))].filter(Boolean).join(',') || 'none' };
         return json200(ex, { object: 'list', data: models });
       }
       if (path.startsWith('/v1/models/')) {
@@ -231,7 +265,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   }
 
   async function chat(ex: Exchange): Promise<void> {
-    const body = (await jsonBody(ex)) as ChatRequest;
+    const body = parseJson(await readBody(ex.req, opts.maxBodyBytes)) as ChatRequest;
+    if (body === undefined) throw new GatewayError('invalid_request', 'The request body is empty: send a JSON object.');
     if (body && typeof body === 'object' && body.stream === true) {
       const stream = await gateway.chatStream(body, ex.ctx);
       const e = stream.early;
@@ -259,7 +294,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       return;
     }
     const { response, meta } = await gateway.chat(body, ex.ctx);
-    ex.meta = meta;
+    ex.ctx.meta = meta;
     json200(ex, response);
   }
 
@@ -282,13 +317,13 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       }
       return;
     }
-    ex.meta = out.meta;
+    ex.ctx.meta = out.meta;
     sendJson(ex, out.status, out.body);
   }
 
   function edgeHeaders(ex: Exchange): Record<string, string> {
     const elapsed = clock.now() - ex.t0;
-    const m = ex.meta;
+    const m = ex.ctx.meta;
     const added = m ? Math.max(0, elapsed - (m.latencyMs - m.gatewayMs)) : elapsed;
     const h: Record<string, string> = {
       'x-smartflow-request-id': ex.ctx.requestId,

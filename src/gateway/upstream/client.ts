@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { TimeoutConfig } from '../config.js';
 import type { UpstreamRequest } from '../providers/types.js';
+import type { AbortSource } from '../util/abort.js';
 
 export interface UpstreamResponse {
   status: number;
@@ -22,7 +23,11 @@ export interface UpstreamResponse {
 }
 
 export interface Upstream {
-  send(req: UpstreamRequest, signal: AbortSignal, provider?: string): Promise<UpstreamResponse>;
+  /**
+   * `signal` is an AbortSignal, or (from the HTTP edge) a `LazyAbort`, which undici listens to like an
+   * EventEmitter so no AbortSignal has to be built per request.
+   */
+  send(req: UpstreamRequest, signal: AbortSignal | AbortSource, provider?: string): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }
 
@@ -73,7 +78,8 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
           method: req.method,
           headers: req.headers,
           body: req.body,
-          signal,
+          // A LazyAbort has the EventEmitter surface undici accepts (on/once/removeListener).
+          signal: signal as AbortSignal,
         });
       } catch (e) {
         throw transportError(e, signal, provider, url.origin);
@@ -86,40 +92,81 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
   };
 }
 
-function wrapResponse(data: Dispatcher.ResponseData, signal: AbortSignal, provider: string | undefined, origin: string): UpstreamResponse {
-  const body = data.body;
-  const mapped: AsyncIterable<Uint8Array> = {
-    async *[Symbol.asyncIterator]() {
-      try {
-        for await (const chunk of body) yield chunk as Uint8Array;
-      } catch (e) {
-        throw transportError(e, signal, provider, origin);
-      }
-    },
-  };
-  const guard = async <T>(p: Promise<T>): Promise<T> => {
+/**
+ * The undici response as an UpstreamResponse. A class (methods on the prototype) rather than closures
+ * per response, and the mapped body iterator is only built when someone iterates it.
+ */
+class WrappedResponse implements UpstreamResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  private readonly raw: Dispatcher.ResponseData['body'];
+
+  constructor(
+    data: Dispatcher.ResponseData,
+    private readonly signal: AbortSignal | AbortSource,
+    private readonly provider: string | undefined,
+    private readonly origin: string,
+  ) {
+    this.status = data.statusCode;
+    this.headers = data.headers;
+    this.raw = data.body;
+  }
+
+  get body(): AsyncIterable<Uint8Array> {
+    const { raw, signal, provider, origin } = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for await (const chunk of raw) yield chunk as Uint8Array;
+        } catch (e) {
+          throw transportError(e, signal, provider, origin);
+        }
+      },
+    };
+  }
+
+  private fail(e: unknown): never {
+    throw transportError(e, this.signal, this.provider, this.origin);
+  }
+
+  async text(): Promise<string> {
     try {
-      return await p;
+      return await this.raw.text();
     } catch (e) {
-      throw transportError(e, signal, provider, origin);
+      this.fail(e);
     }
-  };
-  return {
-    status: data.statusCode,
-    headers: data.headers,
-    body: mapped,
-    text: () => guard(body.text()),
-    json: () => guard(body.json()),
-    bytes: async () => new Uint8Array(await guard(body.arrayBuffer())),
-    dump: () => body.dump().catch(() => undefined),
-  };
+  }
+
+  async json(): Promise<unknown> {
+    try {
+      return await this.raw.json();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await this.raw.arrayBuffer());
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  dump(): Promise<void> {
+    return this.raw.dump().catch(() => undefined);
+  }
+}
+
+function wrapResponse(data: Dispatcher.ResponseData, signal: AbortSignal | AbortSource, provider: string | undefined, origin: string): UpstreamResponse {
+  return new WrappedResponse(data, signal, provider, origin);
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
 const TIMEOUT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
 /** Maps an undici/socket failure to the gateway's error codes (502 unreachable, 504 timeout, 499 aborted). */
-export function transportError(e: unknown, signal: AbortSignal | undefined, provider: string | undefined, origin: string): GatewayError {
+export function transportError(e: unknown, signal: { readonly aborted: boolean } | undefined, provider: string | undefined, origin: string): GatewayError {
   if (isGatewayError(e)) return e;
   const who = provider ?? 'the provider';
   if (signal?.aborted) return new GatewayError('aborted', 'The request was cancelled by the client.', { cause: e, provider });
