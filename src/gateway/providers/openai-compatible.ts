@@ -161,8 +161,10 @@ export function createOpenAiCompatibleAdapter(spec: OpenAiCompatibleSpec): Provi
           body.stream_options = { ...(req.stream_options ?? {}), include_usage: true };
           injectedUsage = true;
         }
-      } else {
-        delete body.stream_options; // OpenAI rejects stream_options on non-streaming requests
+      } else if ('stream_options' in body) {
+        // OpenAI rejects stream_options on non-streaming requests. Only delete when present: a delete
+        // turns the object into a slow dictionary for JSON.stringify on every request.
+        delete body.stream_options;
       }
       const out: UpstreamRequest = { method: 'POST', url: urlFor('chat/completions', model, s), headers: headersFor(s), body: JSON.stringify(body) };
       if (req.stream) out.headers.accept = 'text/event-stream';
