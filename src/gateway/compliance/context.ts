@@ -96,7 +96,7 @@ export class ContextIndex {
   private readonly res: Record<ContextKind, RegExp>;
   private readonly blocks = new Map<ContextKind, Array<Hits | undefined>>();
   private readonly extraKinds = new Set<ContextKind>();
-  private readonly gated = new Set<GatedKind>();
+  private readonly gated = new Map<GatedKind, boolean>();
 
   constructor(text: string, extra?: string) {
     const lower = text.toLowerCase();
@@ -112,16 +112,21 @@ export class ContextIndex {
         if (re.test(e)) this.extraKinds.add(k);
       }
     }
-    for (const k of GATED) {
-      const re = this.res[k];
-      re.lastIndex = 0;
-      if (this.extraKinds.has(k) || re.test(this.subject)) this.gated.add(k);
-    }
   }
 
-  /** True when the text or the caller's context has a word of `kind` (context-only kinds). */
+  /**
+   * True when the text or the caller's context has a word of `kind` (context-only kinds). Worked out on
+   * first use: a text without the digits those values need never pays for the whole-text word search.
+   */
   has(kind: GatedKind): boolean {
-    return this.gated.has(kind);
+    let v = this.gated.get(kind);
+    if (v === undefined) {
+      const re = this.res[kind];
+      re.lastIndex = 0;
+      v = this.extraKinds.has(kind) || re.test(this.subject);
+      this.gated.set(kind, v);
+    }
+    return v;
   }
 
   /**

@@ -13,8 +13,6 @@ import { findAddresses, findPersons } from './recognizers/names.js';
 import { ContextIndex, POSITIVE_KIND } from './context.js';
 import { SEVERITY } from './policies.js';
 
-const DIGIT = /\d/;
-
 /** Findings below this are not reported. */
 export const REPORT_THRESHOLD = 0.5;
 
@@ -53,7 +51,55 @@ export interface DetectOptions {
   context?: string;
 }
 
-export function collectCandidates(text: string, opts: DetectOptions = {}, ctx = new ContextIndex(text, opts.context)): Candidate[] {
+/**
+ * Character-class counts of a text, from one charCode loop per call. Each recognizer below needs a
+ * minimum of some class to produce anything at all (a card has 12+ digits, an IPv4 3 dots…), so a pass
+ * whose minimum is not met is skipped: the gates only ever skip passes that provably find nothing.
+ */
+export interface TextShape {
+  digits: number;
+  dots: number;
+  colon: boolean;
+  /** An ASCII capital or any non-ASCII character (which may be a Unicode capital). */
+  capitals: boolean;
+  /** An ASCII letter or any non-ASCII character (which may be a letter). */
+  letters: boolean;
+}
+
+export function textShape(text: string): TextShape {
+  let digits = 0;
+  let dots = 0;
+  let colon = false;
+  let capitals = false;
+  let lower = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46) dots++;
+    else if (c === 58) colon = true;
+    else if ((c >= 65 && c <= 90) || c >= 128) capitals = true;
+    else if (c >= 97 && c <= 122) lower = true;
+  }
+  return { digits, dots, colon, capitals, letters: capitals || lower };
+}
+
+// Minimum digits a match of each recognizer holds (from its regex and its own checks).
+/** CARD_RE: 4 + 8 digits at least. */
+const MIN_DIGITS_CARD = 12;
+/** SSN_RE and SSN_WEAK_RE: 9 digits. */
+const MIN_DIGITS_SSN = 9;
+/** findPhones drops a match with fewer than 6 digits. */
+const MIN_DIGITS_PHONE = 6;
+/** IPV4_RE: four numbers and three dots (IPv6 needs ":" instead). */
+const MIN_DIGITS_IPV4 = 4;
+/** findPassports drops a match with fewer than 3 digits. */
+const MIN_DIGITS_PASSPORT = 3;
+/** DATE_RE: "1/2/90" (4), "March 2, 1990" (5), "1990-1-2" (6). */
+const MIN_DIGITS_DATE = 4;
+/** MRN_RE: 6–10 digits. */
+const MIN_DIGITS_MRN = 6;
+
+export function collectCandidates(text: string, opts: DetectOptions = {}, ctx = new ContextIndex(text, opts.context), shape = textShape(text)): Candidate[] {
   let cands: Candidate[] = [];
   // Recognizers return fresh arrays: the first non-empty one is kept and the others appended to it (no
   // copy of a 100k-candidate list).
@@ -65,22 +111,22 @@ export function collectCandidates(text: string, opts: DetectOptions = {}, ctx = 
   add(findEmails(text));
   // Cards, IBANs, SSNs, phones, IPv4, passports, dates, MRNs and street addresses all contain digits:
   // most prompts have none, and then none of those scans runs (IPv6 needs ":" and is checked by itself).
-  const digits = DIGIT.test(text);
-  if (digits) {
-    add(findCards(text));
-    add(findIbans(text));
-    add(findSsns(text));
-    add(findPhones(text, ctx));
-  }
-  if (digits || text.indexOf(':') >= 0) add(findIps(text, ctx));
+  const { digits } = shape;
+  if (digits >= MIN_DIGITS_CARD) add(findCards(text));
+  if (digits >= 2) add(findIbans(text));
+  if (digits >= MIN_DIGITS_SSN) add(findSsns(text));
+  if (digits >= MIN_DIGITS_PHONE) add(findPhones(text, ctx));
+  if ((digits >= MIN_DIGITS_IPV4 && shape.dots >= 3) || shape.colon) add(findIps(text, ctx));
   // Passport numbers, dates of birth and MRNs are only reported next to their context words: when the
   // text (or the caller's context) has none of those words anywhere, those scans are skipped.
-  if (digits && ctx.has('PASSPORT')) add(findPassports(text));
-  if (digits && ctx.has('DATE_OF_BIRTH')) add(findDates(text));
-  if (digits && ctx.has('MRN')) add(findMrns(text));
+  if (digits >= MIN_DIGITS_PASSPORT && ctx.has('PASSPORT')) add(findPassports(text));
+  if (digits >= MIN_DIGITS_DATE && ctx.has('DATE_OF_BIRTH')) add(findDates(text));
+  if (digits >= MIN_DIGITS_MRN && ctx.has('MRN')) add(findMrns(text));
   if (!opts.structuredOnly) {
-    if (digits) add(findAddresses(text));
-    add(findPersons(text));
+    // Every address anchor holds a number and a word.
+    if (digits > 0 && shape.letters) add(findAddresses(text));
+    // Capitalised runs, name lists ("and") and lower-case names after a cue all need letters.
+    if (shape.letters) add(findPersons(text, shape.capitals));
   }
   return cands;
 }
@@ -88,9 +134,10 @@ export function collectCandidates(text: string, opts: DetectOptions = {}, ctx = 
 /** Detects findings in `text`. Offsets are JS string offsets, end-exclusive. */
 export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
   if (!text) return [];
+  const shape = textShape(text);
   const ctx = new ContextIndex(text, opts.context);
   // Filtered in place: the candidate list is a fresh array owned by this call (no second 100k-entry array).
-  const scored = collectCandidates(text, opts, ctx);
+  const scored = collectCandidates(text, opts, ctx, shape);
   let hasAddress = false;
   let w = 0;
   for (let r = 0; r < scored.length; r++) {

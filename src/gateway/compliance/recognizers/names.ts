@@ -49,6 +49,14 @@ const NAME_HOMOGRAPHS = `will art bill bliss brook brown chance chase clay cliff
   love major mark marsh mason miles moon moss page park pearl price prince reed rich rose ruby russell sage
   sharp snow sky spring star stone summer swift wall ward white wood woods young`.split(/\s+/);
 
+/**
+ * HTTP header and auth-scheme words ("Authorization: Bearer …", "Content-Type: …"): capitalised in every
+ * request dump and never a person ("Bearer Authorization" was reported as a name on repeated headers).
+ */
+const HTTP_HEADER_WORDS = `bearer authorization authentication www-authenticate token basic digest negotiate ntlm oauth
+  content content-type content-length content-encoding type accept accept-encoding accept-language cookie set-cookie
+  user-agent referer x-api-key x-auth-token proxy-authorization`;
+
 /** Capitalised words that are common at sentence starts or in titles and are not names. */
 const NOT_NAMES = new Set(
   `a an the this that these those there here then than what which who whom whose when where why how
@@ -72,7 +80,8 @@ const NOT_NAMES = new Set(
   email phone address name user admin account password number card credit payment order
   call text send get set make take give see look find use try ask tell work help need want
   true false null none error warning info debug note todo fixme
-  amazon apple google microsoft facebook twitter`.split(/\s+/).filter(Boolean),
+  amazon apple google microsoft facebook twitter
+  ${HTTP_HEADER_WORDS}`.split(/\s+/).filter(Boolean),
 );
 
 const HONORIFIC = /(?:^|[^\p{L}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Fr|Sr|Jr|Capt|Col|Gen|Sgt|Hon)\.?\s*$/u;
@@ -135,7 +144,9 @@ const STRONG_CUE_WORDS = new Set(
 );
 const LOWER_CUE_RE =
   // One leading \b (not one per alternative) lets the engine dispatch on the first letter: ~2x faster.
-  /\b(?<cue>my name is|name is|call me|calls me|named (?:him|her)|named|i'm|i am|this is|dear|hi|hello|says|said|user:|name:|starring|by|mrs?\.|ms\.|dr\.|mrs?|ms|dr|add|with|to|and|of)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/gu;
+  // The cue is group 1, not a named group: a named group allocates a `groups` object per match, and most
+  // matches ("to the", "of a") are dropped at once.
+  /\b(my name is|name is|call me|calls me|named (?:him|her)|named|i'm|i am|this is|dear|hi|hello|says|said|user:|name:|starring|by|mrs?\.|ms\.|dr\.|mrs?|ms|dr|add|with|to|and|of)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/gu;
 const ORG_TOKENS = new Set(
   `ltd inc llc corp plc gmbh tv weekly times news records studio studios services solutions systems technologies
   technology group partners associates holdings foundation institute university bank hotel census score labs software
@@ -394,10 +405,15 @@ function runShape(run: string, info: (t: string) => TokInfo): RunShape | null {
   return { startOff: start, endOff: end, coreN, known, firstKnown, commonLed: commonWordLed(infos) };
 }
 
-export function findPersons(text: string): Candidate[] {
+/**
+ * `mayHaveCapitals` false (no ASCII capital and no non-ASCII character in the text) skips the
+ * capitalised-run pass, which cannot match then; lists and lower-case cues are still looked for.
+ */
+export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
   const out: Candidate[] = [];
   const lex = lexicon();
-  // Names repeat within a text: each distinct word is looked up once per scan.
+  // Names repeat within a text: each distinct word is looked up once per scan. (Per scan, not per
+  // process: a cross-call memo would keep words from users' prompts in memory and be module state.)
   const infoCache = new Map<string, TokInfo>();
   const flags = wordFlags();
   const info = (t: string): TokInfo => {
@@ -447,12 +463,15 @@ export function findPersons(text: string): Candidate[] {
     }
     out.push(new Hit(text, 'PERSON', start, end, Math.min(0.95, score), 'person', false, true));
   };
-  CAP_RUN_RE.lastIndex = 0;
-  let run: RegExpExecArray | null;
-  while ((run = CAP_RUN_RE.exec(text)) !== null) onRun(run);
+  if (mayHaveCapitals) {
+    CAP_RUN_RE.lastIndex = 0;
+    let run: RegExpExecArray | null;
+    while ((run = CAP_RUN_RE.exec(text)) !== null) onRun(run);
+  }
   // Lists of names: "Kovalev, Lee and Phillips", "natalina, thomas, crystal and omar".
   // Anchored on " and " (cheap to find); the items before it are walked back by hand.
-  eachMatch(AND_RE, text, (m) => {
+  // (AND_RE needs "and": one search rules out most texts.)
+  if (text.indexOf('and') >= 0) eachMatch(AND_RE, text, (m) => {
     const items = listItems(text, m.index, m.index + m[0].length);
     if (!items || items.length < 2) return;
     const listEnd = items[items.length - 1][1];
@@ -474,16 +493,16 @@ export function findPersons(text: string): Candidate[] {
   // Lower-case names after a cue ("my name is jillian capon", "add julie novák as …").
   eachMatch(LOWER_CUE_RE, text, (m) => {
     // Retry right after this cue so overlapping cues are seen ("this is mr. chad farmer").
-    LOWER_CUE_RE.lastIndex = m.index + Math.max(1, (m.groups?.cue ?? '').length);
+    LOWER_CUE_RE.lastIndex = m.index + Math.max(1, m[1].length);
     const w1 = m[2];
     const w2 = m[3];
     if (NOT_NAMES.has(w1) || !lex.has(w1)) return;
-    const cueWord = (m.groups?.cue ?? '').toLowerCase();
+    const cueWord = m[1].toLowerCase();
     const strong = !/^(?:by|add|with|to|and|of)$/.test(cueWord);
     const w2ok = !!w2 && !NOT_NAMES.has(w2) && !PLACES.has(w2) && (lex.has(w2) || strong);
     if (!strong && !(w2ok && lex.has(w2!))) return;
     // Offsets from the match text (the "d" flag's indices cost more than this).
-    const cueLen = (m.groups?.cue ?? '').length;
+    const cueLen = m[1].length;
     const s0 = m.index + m[0].indexOf(w1, cueLen);
     const e0 = w2ok ? m.index + m[0].lastIndexOf(w2!) + w2!.length : s0 + w1.length;
     out.push({ type: 'PERSON', start: s0, end: e0, score: strong ? (w2ok ? 0.7 : 0.55) : 0.6, recognizer: 'person', contextApplied: true });
@@ -528,6 +547,8 @@ const COMPOUND_RE = new RegExp(`${STREET_COMPOUND}[ \\t]+\\d{1,5}[A-Za-z]?(?![A-
 const WORD_BACK_RE = /(?:[\p{L}'’\-]{1,30}[ \t]+){0,2}[\p{L}\-]{0,30}$/u;
 const BOX_RE = /(?<![\p{L}\p{N}])(?:P\.?[ \t]?O\.?[ \t]?Box|PSC[ \t]+\d{1,5},?[ \t]+Box|Unit[ \t]+\d{1,5}[ \t]+Box|USNS[ \t]+[A-Z][a-z]{1,20}|USNV[ \t]+[A-Z][a-z]{1,20}|USS[ \t]+[A-Z][a-z]{1,20})[ \t]+\d{1,6}/giu;
 
+/** Every BOX_RE match holds "box", "uss" or "usn" (its "u" and "i" flags: Unicode case folding too). */
+const BOX_HINT_RE = /box|uss|usn/iu;
 const WORDS_TO_EOL_RE = /\p{L}[\p{L}'’.\-]{0,30}(?:[ \t]+\p{L}[\p{L}'’.\-]{0,30}){0,4}(?=[ \t]*(?:\r?\n|,|$))/uy;
 // Military addresses: "USS Dam", "USNS Frías", "USCGC Kristjánsdóttir" followed by an FPO/APO line.
 const SHIP_RE = /(?<![\p{L}\p{N}])(?:USS|USNS|USNV|USCGC)[ \t]+\p{Lu}[\p{L}'’\-]{0,30}(?=[ \t]*\r?\n[ \t]*(?:FPO|APO|DPO)\b)/gu;
@@ -562,7 +583,9 @@ function streetLines(text: string): Array<[number, number]> {
     const w = WORDS_TO_EOL_RE.exec(text);
     if (w) out.push([start, w.index + w[0].length]);
   });
-  eachMatch(SHIP_RE, text, (m) => out.push([m.index, m.index + m[0].length]));
+  // SHIP_RE needs "FPO"/"APO"/"DPO", BOX_RE "box" or "USS"/"USN…" (same flags, so the same case folding):
+  // a plain search rules most texts out before those look-behind-led scans.
+  if (text.indexOf('PO') >= 0) eachMatch(SHIP_RE, text, (m) => out.push([m.index, m.index + m[0].length]));
   eachMatch(COMPOUND_RE, text, (m) => {
     const from = Math.max(0, m.index - 90);
     const w = WORD_BACK_RE.exec(text.slice(from, m.index));
@@ -571,7 +594,7 @@ function streetLines(text: string): Array<[number, number]> {
     if (pre) start -= pre[0].length;
     out.push([start, m.index + m[0].length]);
   });
-  eachMatch(BOX_RE, text, (m) => out.push([m.index, m.index + m[0].length]));
+  if (BOX_HINT_RE.test(text)) eachMatch(BOX_RE, text, (m) => out.push([m.index, m.index + m[0].length]));
   return out;
 }
 

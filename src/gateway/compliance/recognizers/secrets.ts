@@ -348,7 +348,10 @@ function judgeKey(text: string, m: RegExpExecArray, st: { lastValueEnd: number }
   // "Pass-Nr.", "pass_no": the number of a pass (passport, ID card), not a password.
   if (i > idStart && /^[_\-.]?(?:id|ids|len|length|count|min|max|size|hash|type|field|label|hint|policy|rules?|reset|expir\w*|url|uri|file|path|name|prompt|input|regex|pattern|validation|nr\.?|no\.?|num|number)$/i.test(text.slice(idStart, i))) return;
   // "password for root: x" names whose password it is before the separator.
-  if (PASSWORD_KEY.test(kw)) {
+  // (One test per hit, reused below: PASSWORD_KEY has the "i" flag and `kw` is ASCII, so its lower-case
+  // form gives the same answer.)
+  const passwordKey = PASSWORD_KEY.test(kw);
+  if (passwordKey) {
     const forUser = /^[ \t]{1,3}for[ \t]{1,3}[\w.@\-]{1,40}(?=[ \t]{0,3}[:=])/.exec(text.slice(i, i + 52));
     if (forUser) i += forUser[0].length;
   }
@@ -375,12 +378,12 @@ function judgeKey(text: string, m: RegExpExecArray, st: { lastValueEnd: number }
   else if (text[s] === '=' || text[s] === ':') { s += 1; sepFound = true; }
   else if ((sc === 'i' || sc === 'I') && /^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; proseSep = true; }
   // Space-separated forms: SQL "IDENTIFIED BY 'x'" / "PASSWORD 'x'", "#define password \"x\"", "SET password \"x\"".
-  const spaceQuoted = s > i && isQuote(text.charCodeAt(s)) && (isIdentified || PASSWORD_KEY.test(kw) || /(?:#[ \t]*define|%define|%global|\bset|\bexport)[ \t]+\w*$/i.test(text.slice(Math.max(0, m.index - 16), m.index)));
+  const spaceQuoted = s > i && isQuote(text.charCodeAt(s)) && (isIdentified || passwordKey || /(?:#[ \t]*define|%define|%global|\bset|\bexport)[ \t]+\w*$/i.test(text.slice(Math.max(0, m.index - 16), m.index)));
   // "#define KEY" needs a space right before the keyword and "define"/"global" before that.
   const defineSpace = s > i && defineWordBefore(text, m.index) && /(?:#[ \t]*define|%define|%global)[ \t]+$/i.test(text.slice(Math.max(0, m.index - 12), m.index));
   if (isIdentified) sepFound = true;
   // SQL "CREATE ROLE x WITH LOGIN PASSWORD secret;" (unquoted after a space).
-  if (!sepFound && s > i && PASSWORD_KEY.test(kw) && /\b(?:create|alter)[ \t]+(?:user|role)\b[^\n]{0,80}$/i.test(text.slice(Math.max(0, m.index - 90), m.index))) sepFound = true;
+  if (!sepFound && s > i && passwordKey && /\b(?:create|alter)[ \t]+(?:user|role)\b[^\n]{0,80}$/i.test(text.slice(Math.max(0, m.index - 90), m.index))) sepFound = true;
   if (!sepFound && !(s > i && cliFlag(text, m.index)) && !spaceQuoted && !defineSpace) return;
   if (text[s] === '=' && sepFound) return; // "==" comparison
   while (s < text.length && s - i < 12 && (text[s] === ' ' || text[s] === '\t')) s++;
@@ -409,10 +412,10 @@ function judgeKey(text: string, m: RegExpExecArray, st: { lastValueEnd: number }
   // Trailing punctuation ends a sentence, not a value.
   while (e > s && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 92)) e--;
   if (e - s < 4 || e - s > 512) return;
-  const keyLower = kw.toLowerCase();
-  const isPassword = isIdentified || PASSWORD_KEY.test(keyLower);
+  const isPassword = isIdentified || passwordKey;
   // Other key names need a random-looking value of 8+ characters (checked before the costlier rules).
   if (!isPassword && e - s < 8) return;
+  const keyLower = kw.toLowerCase();
   const value = text.slice(s, e);
   if (isPlaceholder(value)) return;
   if (/^0x[0-9a-f]+$/i.test(value)) return; // a numeric literal, not a password
