@@ -58,10 +58,17 @@ test('loop work done while a request waits on its upstream counts as gateway tim
     try {
       // A first request pays one-off costs (connection, JIT) that are real gateway time; measure the next.
       await quiet.chat(req, quiet.context());
-      sim.script({ latencyMs: 40 });
-      const { meta: m } = await quiet.chat(req, quiet.context());
-      assert.ok(m.latencyMs >= 40, `latency ${m.latencyMs}`);
-      assert.ok(m.gatewayMs < m.latencyMs - 30, `gatewayMs ${m.gatewayMs.toFixed(3)} excludes the 40 ms upstream wait`);
+      // The best of three: on a loaded CI machine a request can be descheduled while its loop works,
+      // which is counted as gateway time. Were the upstream wait counted, every attempt would be >= 100 ms.
+      const UPSTREAM_MS = 100;
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        sim.script({ latencyMs: UPSTREAM_MS });
+        const { meta: m } = await quiet.chat(req, quiet.context());
+        assert.ok(m.latencyMs >= UPSTREAM_MS, `latency ${m.latencyMs}`);
+        best = Math.min(best, m.gatewayMs);
+      }
+      assert.ok(best < UPSTREAM_MS * 0.4, `gatewayMs ${best.toFixed(3)} excludes the ${UPSTREAM_MS} ms upstream wait`);
     } finally {
       await quiet.close();
     }
