@@ -30,14 +30,18 @@ const AFTER_REQUIRED = 40;
 /** Negative words only count right before the value ("version 1.2.3.4", "order 4111…"). */
 const NEGATIVE_BEFORE = 28;
 
-/** Applies context words to a candidate's score; returns null when it must be dropped. */
-function score(ctx: ContextIndex, c: Candidate): number | null {
+/**
+ * Applies context words to a candidate's score; returns -1 when it must be dropped (a number-only return,
+ * not `number | null`: called once per candidate, and a union return boxes every score in V8).
+ */
+function score(ctx: ContextIndex, c: Candidate): number {
   if (c.contextApplied) return c.score;
   const kind = POSITIVE_KIND[c.type];
-  const hasPos = kind ? ctx.near(kind, c.start, c.end, BEFORE, c.needsContext ? AFTER_REQUIRED : AFTER) : false;
-  if (c.needsContext && !hasPos) return null;
+  const needsContext = c.needsContext === true;
+  const hasPos = kind ? ctx.near(kind, c.start, c.end, BEFORE, needsContext ? AFTER_REQUIRED : AFTER) : false;
+  if (needsContext && !hasPos) return -1;
   let s = c.score;
-  if (hasPos) s += c.needsContext ? 0.45 : 0.2;
+  if (hasPos) s += needsContext ? 0.45 : 0.2;
   if (NEGATIVE_APPLIES.has(c.type) && ctx.near('NEGATIVE', c.start, c.start, NEGATIVE_BEFORE, 0, true)) s -= 0.3;
   return Math.max(0, Math.min(0.99, s));
 }
@@ -136,38 +140,55 @@ export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
   if (!text) return [];
   const shape = textShape(text);
   const ctx = new ContextIndex(text, opts.context);
-  // Filtered in place: the candidate list is a fresh array owned by this call (no second 100k-entry array).
   const scored = collectCandidates(text, opts, ctx, shape);
+  const hasAddress = scoreInPlace(scored, ctx, !!opts.keepLow);
+  // A name inside a detected street address is part of the address ("Rua das Pedras", "São Paulo").
+  const kept = hasAddress ? dropPersonsInAddresses(scored, text.length) : scored;
+  return asFindings(resolveOverlaps(kept, text.length), text);
+}
+
+// detect's steps are separate small functions on purpose: each per-candidate loop is compiled (and, when
+// a new candidate shape deoptimizes it, recompiled) by V8 on its own. As one big function, every such
+// recompile re-optimized all of detect: 10–20 ms of compiler CPU per 1 MB scan of a new shape.
+
+/**
+ * Applies context words to every candidate and drops those that fail (filtered in place: the candidate
+ * list is a fresh array owned by this call, so no second 100k-entry array). True when an address is kept.
+ */
+function scoreInPlace(scored: Candidate[], ctx: ContextIndex, keepLow: boolean): boolean {
   let hasAddress = false;
   let w = 0;
   for (let r = 0; r < scored.length; r++) {
     const c = scored[r];
     const s = score(ctx, c);
-    if (s === null) continue;
-    if (!opts.keepLow && s < REPORT_THRESHOLD) continue;
-    c.score = s; // candidates are fresh objects owned by this call
+    if (s < 0) continue;
+    if (!keepLow && s < REPORT_THRESHOLD) continue;
+    // Candidates are fresh objects owned by this call. Most scores come out unchanged (no context word
+    // next to them): not storing those saves a boxed number per finding.
+    if (s !== c.score) c.score = s;
     scored[w++] = c;
     if (c.type === 'ADDRESS') hasAddress = true;
   }
   scored.length = w;
-  // A name inside a detected street address is part of the address ("Rua das Pedras", "São Paulo").
-  let kept = scored;
-  if (hasAddress) {
-    const addresses = scored.filter((c) => c.type === 'ADDRESS');
-    if (addresses.length * scored.length <= 4096) {
-      // A few of each (every real prompt): compare directly.
-      kept = scored.filter((c) => c.type !== 'PERSON' || !addresses.some((a) => a.start <= c.start && c.end <= a.end));
-    } else {
-      // Address coverage as ids per character: linear, not persons × addresses.
-      const owner = new Int32Array(text.length).fill(-1);
-      scored.forEach((c, i) => {
-        if (c.type === 'ADDRESS') owner.fill(i, c.start, c.end);
-      });
-      kept = scored.filter((c) => c.type !== 'PERSON' || owner[c.start] < 0 || owner[c.start] !== owner[c.end - 1]);
-    }
+  return hasAddress;
+}
+
+function dropPersonsInAddresses(scored: Candidate[], length: number): Candidate[] {
+  const addresses = scored.filter((c) => c.type === 'ADDRESS');
+  if (addresses.length * scored.length <= 4096) {
+    // A few of each (every real prompt): compare directly.
+    return scored.filter((c) => c.type !== 'PERSON' || !addresses.some((a) => a.start <= c.start && c.end <= a.end));
   }
-  const taken = resolveOverlaps(kept, text.length);
-  // `taken` is a fresh array too: its entries become the findings in place.
+  // Address coverage as ids per character: linear, not persons × addresses.
+  const owner = new Int32Array(length).fill(-1);
+  scored.forEach((c, i) => {
+    if (c.type === 'ADDRESS') owner.fill(i, c.start, c.end);
+  });
+  return scored.filter((c) => c.type !== 'PERSON' || owner[c.start] < 0 || owner[c.start] !== owner[c.end - 1]);
+}
+
+/** `taken` is a fresh array too: its entries become the findings in place. */
+function asFindings(taken: Candidate[], text: string): RawFinding[] {
   const out = taken as unknown as RawFinding[];
   for (let k = 0; k < taken.length; k++) {
     const c = taken[k];
