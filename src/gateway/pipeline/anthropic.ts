@@ -17,10 +17,10 @@ import { createEventSplitter } from '../providers/sse.js';
 import { auditFlushed, baseMeta, finish, markWait, readJson, sendWithRetries, waitedSince, type Pipe } from './core.js';
 import { blockedMeta, estimateUsage, hitMeta, mergeFindings, normUsage, toGatewayError } from './chat.js';
 import { ANTHROPIC_CACHE_NAMESPACE, MessageAssembler, cacheKeyView, isNativeMessage, nativeOf, replayEvents, sseText, toCacheEntry, type NativeMessage } from './anthropic-cache.js';
-import { lastUserText } from './text.js';
 import { AnthropicStreamScanner, scanAnthropicJson } from './anthropic-scan.js';
 import { validateAnthropic } from './validate.js';
-import { auditPrompt, auditResponse } from './text.js';
+import { auditPrompt, auditResponse, lastUserText } from './text.js';
+import { deferred } from './stream.js';
 
 type Result = Awaited<ReturnType<Gateway['anthropicMessages']>>;
 
@@ -190,13 +190,7 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
 
     const parser = adapter.createStreamParser(t.model, ctx.requestId);
     const splitter = createEventSplitter('sse');
-    let resolveMeta!: (m: ResultMeta) => void;
-    let rejectMeta!: (e: unknown) => void;
-    const metaP = new Promise<ResultMeta>((a, b) => {
-      resolveMeta = a;
-      rejectMeta = b;
-    });
-    metaP.catch(() => undefined);
+    const metaD = deferred();
     const prepMs = p.clock.now() - ctx.startedAt - waited;
     // Early meta so the HTTP edge can compute its added-time header before the first byte.
     ctx.report?.({ ...meta, latencyMs: p.clock.now() - ctx.startedAt, gatewayMs: prepMs });
@@ -257,13 +251,13 @@ export async function anthropicMessages(p: Pipe, body: AnthropicMessagesRequest,
         const whole = ok ? asm?.message() : null;
         if (whole) store(whole, null);
         finish(p, { op: 'anthropic_messages', ctx, meta, streamed: true, error: err, promptText: auditPrompt(mode, v, dec, p.compliance), responseText: auditResponse(mode, (rewriter ? rewriter.shown : text) || null, p.compliance) });
-        if (err) rejectMeta(err);
-        else resolveMeta(meta);
+        if (err) metaD.reject(err);
+        else metaD.resolve(meta);
         p.metrics.end();
         await auditFlushed(p);
       }
     }
-    return { stream: { [Symbol.asyncIterator]: () => gen() }, meta: metaP };
+    return { stream: { [Symbol.asyncIterator]: () => gen() }, meta: metaD.promise };
   } catch (e) {
     const err = toGatewayError(e);
     meta.latencyMs = p.clock.now() - ctx.startedAt;
@@ -300,13 +294,7 @@ function replayStream(
   rewriter: AnthropicStreamScanner | null,
   done: (streamed: boolean, shown: string, err?: GatewayError) => void,
 ): Result {
-  let resolveMeta!: (m: ResultMeta) => void;
-  let rejectMeta!: (e: unknown) => void;
-  const metaP = new Promise<ResultMeta>((a, b) => {
-    resolveMeta = a;
-    rejectMeta = b;
-  });
-  metaP.catch(() => undefined);
+  const metaD = deferred();
   ctx.report?.({ ...meta, latencyMs: p.clock.now() - ctx.startedAt, gatewayMs: p.clock.now() - ctx.startedAt });
   async function* gen(): AsyncGenerator<Uint8Array> {
     let ok = false;
@@ -320,11 +308,11 @@ function replayStream(
       if (rewriter) meta.compliance = mergeFindings(meta.compliance, rewriter.findings());
       const err = ok ? undefined : new GatewayError('aborted', 'The client disconnected before the stream finished.', { provider: meta.provider });
       done(true, rewriter ? rewriter.shown : messageText(msg), err);
-      if (err) rejectMeta(err);
-      else resolveMeta(meta);
+      if (err) metaD.reject(err);
+      else metaD.resolve(meta);
       p.metrics.end();
       await auditFlushed(p);
     }
   }
-  return { stream: { [Symbol.asyncIterator]: () => gen() }, meta: metaP };
+  return { stream: { [Symbol.asyncIterator]: () => gen() }, meta: metaD.promise };
 }

@@ -86,7 +86,8 @@ async function openStream(p: Pipe, prep: Prepared, ctx: RequestContext): Promise
   throw new GatewayError('internal', 'No route was tried.');
 }
 
-function deferred(): { promise: Promise<ResultMeta>; resolve(m: ResultMeta): void; reject(e: unknown): void } {
+/** A meta promise settled later by the stream's end (never an unhandled rejection). */
+export function deferred(): { promise: Promise<ResultMeta>; resolve(m: ResultMeta): void; reject(e: unknown): void } {
   let resolve!: (m: ResultMeta) => void;
   let reject!: (e: unknown) => void;
   const promise = new Promise<ResultMeta>((a, b) => {
