@@ -5,6 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import os from 'node:os';
 import { detect } from '../src/gateway/compliance/detect.js';
 
 interface GoldSpan { start: number; end: number; type: string; orig_type: string }
@@ -13,6 +14,15 @@ interface Pred { start: number; end: number; type: string }
 type System = { name: string; run(text: string): Pred[] };
 
 const EVALS = join(process.cwd(), '..', 'shared', 'evals');
+
+/**
+ * Our own hand-written set (test/fixtures/pii-heldout-*.jsonl): short developer / business texts written
+ * for this project (not from ../shared/evals, not from Faker), PERSON and ADDRESS spans labelled by hand,
+ * about 45 % hard negatives. Small (354 texts): read its numbers as a check on unseen text shapes, not as a
+ * benchmark. "dev" (127) and "dev2" (100, written during the work) were looked at while changing the person
+ * / address rules; "test" (127) was measured blind first (docs/compliance.md has both numbers).
+ */
+const HELDOUT = ['dev', 'dev2', 'test'].map((part) => [`heldout_ours_${part}`, join(process.cwd(), 'test', 'fixtures', `pii-heldout-${part}.jsonl`)] as const);
 
 function load(file: string): Rec[] {
   const p = join(EVALS, file);
@@ -204,6 +214,18 @@ function adversarialInputs(): Array<{ name: string; text: string }> {
     { name: 'cards', text: rep('4111 1111 1111 1111 ') },
     { name: 'IPv4s', text: rep('10.0.0.1 ') },
     { name: 'dates + born', text: rep('1/2/1990 born ') },
+    // More finding-dense shapes (a reviewer's own picks): other addresses, e-mails, unspaced cards, ISO
+    // dates, and secrets — key names with random values, vendor tokens, JWTs, passwords, keyword chains.
+    { name: 'IPv4s 1.1.1.1', text: rep('1.1.1.1 ') },
+    { name: 'emails a@b.co', text: rep('a@b.co ') },
+    { name: 'cards unspaced', text: rep('4111111111111111 ') },
+    { name: 'ISO dates + dob', text: rep('1990-01-02 dob ') },
+    { name: 'key: <token>', text: rep('key: aB3dE5fG7hJ9kL1mN2pQ ') },
+    { name: 'password: <value>', text: rep('password: hunter2x ') },
+    { name: 'token: (dense keys)', text: rep('token: ') },
+    { name: 'api_key= chain', text: rep('api_key=') },
+    { name: 'GitHub tokens', text: rep('ghp_aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY2zA4 ') },
+    { name: 'Bearer <JWT>', text: rep('Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc123DEF456ghi ') },
   ];
 }
 
@@ -231,6 +253,14 @@ export async function run(): Promise<Record<string, unknown>> {
       quality[name] ??= {};
       const c = evaluate(recs as Rec[], sys, PII_TYPES, secretsMode);
       quality[name][sys.name] = Object.fromEntries(Object.entries(c).filter(([, v]) => v.goldN || v.predN).map(([t, v]) => [t, prf(v)]));
+    }
+    // Held-out set: only PERSON and ADDRESS are labelled there, so only those are scored.
+    for (const [name, file] of HELDOUT) {
+      if (!existsSync(file)) continue;
+      const recs = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
+      quality[name] ??= {};
+      const c = evaluate(recs, sys, ['PERSON', 'ADDRESS'], false);
+      quality[name][sys.name] = Object.fromEntries(Object.entries(c).map(([t, v]) => [t, prf(v)]));
     }
   };
   evalSystem(ours);
@@ -316,28 +346,42 @@ function measureSpeed(large: Rec[], results: Record<string, unknown>): string[] 
     `\nspeed (1 token ≈ 4 chars): PII-dense generated texts ${msPer1k.toFixed(3)} ms/1k tokens wall / ${shortCpuPer1k.toFixed(3)} CPU (short texts, ${Math.round(chars / texts.length)} chars each), ${docPer1k.toFixed(3)} wall / ${docCpuPer1k.toFixed(3)} CPU (one ${Math.round(doc.length / 1024)} KB document); ordinary prose ${prosePer1k?.toFixed(3) ?? '-'} CPU ms/1k tokens`,
   );
 
+  // Each shape: a 4 KB warm-up, then the first 1 MB scan (recorded as `first`: it also pays V8's optimizing
+  // compiler for code paths the shape is the first to exercise — that compiler runs on another thread,
+  // and process CPU time counts it), then the best of three more (`warm`: the steady state of a running
+  // gateway, and the number the 50 ms target is read against). Best-of because the shared machine's noise
+  // only ever adds time.
   const adv: Record<string, number> = {};
   const advCpu: Record<string, number> = {};
+  const advFirst: Record<string, number> = {};
   for (const { name, text } of adversarialInputs()) {
     detect(text.slice(0, 4096)); // warm-up
-    // The better of two runs: the shared machine's noise only ever adds time.
     let wall = Infinity;
     let cpu = Infinity;
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < 4; k++) {
       const s = performance.now();
       const c0 = process.cpuUsage();
       detect(text);
       const c = process.cpuUsage(c0);
+      const cpuMs = (c.user + c.system) / 1000;
+      if (k === 0) {
+        advFirst[name] = round(cpuMs) as number;
+        continue;
+      }
       wall = Math.min(wall, performance.now() - s);
-      cpu = Math.min(cpu, (c.user + c.system) / 1000);
+      cpu = Math.min(cpu, cpuMs);
     }
     adv[name] = round(wall) as number;
     advCpu[name] = round(cpu) as number;
   }
   results.adversarial_1mb_cpu_ms = advCpu;
   results.adversarial_1mb_ms = adv;
+  results.adversarial_1mb_first_scan_cpu_ms = advFirst;
+  results.load_average = os.loadavg().map((x) => Math.round(x * 100) / 100);
   lines.push(`adversarial 1 MB wall ms: ${Object.entries(adv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  lines.push(`adversarial 1 MB CPU ms:  ${Object.entries(advCpu).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  lines.push(`adversarial 1 MB CPU ms (warm):  ${Object.entries(advCpu).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  lines.push(`adversarial 1 MB CPU ms (first scan):  ${Object.entries(advFirst).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  lines.push(`load average (1/5/15 min): ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   return lines;
 }
 

@@ -79,6 +79,16 @@ const BLOCK = 2048;
 /** Longer than any context word or phrase ("travel document", "social security"). */
 const MAX_WORD = 24;
 
+/** After this many questions about one kind, the whole text is searched once for any of its words. */
+const ASK_BEFORE_WHOLE_TEXT = 64;
+
+/** One kind's lazily built index: scanned blocks, questions asked, and whether the text has none of its words. */
+interface KindState {
+  blocks: Array<Hits | undefined>;
+  asked: number;
+  absent: boolean;
+}
+
 /** Start and end offsets of one kind's words in one block, in text order. */
 interface Hits {
   starts: number[];
@@ -94,7 +104,7 @@ interface Hits {
 export class ContextIndex {
   private readonly subject: string;
   private readonly res: Record<ContextKind, RegExp>;
-  private readonly blocks = new Map<ContextKind, Array<Hits | undefined>>();
+  private readonly kinds = new Map<ContextKind, KindState>();
   private readonly extraKinds = new Set<ContextKind>();
   private readonly gated = new Map<GatedKind, boolean>();
 
@@ -134,15 +144,29 @@ export class ContextIndex {
    * characters after `end` (the caller's context counts too unless `textOnly`).
    */
   near(kind: ContextKind, start: number, end: number, before: number, after: number, textOnly = false): boolean {
-    if (!textOnly && this.extraKinds.has(kind)) return true;
-    return this.within(kind, Math.max(0, start - before), start) || this.within(kind, end, Math.min(this.subject.length, end + after));
+    if (!textOnly && this.extraKinds.size !== 0 && this.extraKinds.has(kind)) return true;
+    let k = this.kinds.get(kind);
+    if (k === undefined) {
+      k = { blocks: new Array<Hits | undefined>(Math.ceil(this.subject.length / BLOCK)), asked: 0, absent: false };
+      this.kinds.set(kind, k);
+    }
+    if (k.absent) return false;
+    // Candidate-dense texts (a 1 MB list of addresses asks 100k times): once a kind has been asked about
+    // often, one search of the whole text says whether it has any such word at all; when it has none,
+    // every later question is answered without a block lookup. (Words exist in some block exactly when
+    // the whole-text search finds one, so the answers are the same.)
+    if (k.asked <= ASK_BEFORE_WHOLE_TEXT && ++k.asked > ASK_BEFORE_WHOLE_TEXT) {
+      const re = this.res[kind];
+      re.lastIndex = 0;
+      k.absent = !re.test(this.subject);
+      if (k.absent) return false;
+    }
+    return this.within(kind, k.blocks, Math.max(0, start - before), start) || this.within(kind, k.blocks, end, Math.min(this.subject.length, end + after));
   }
 
-  /** True when a word of `kind` lies entirely inside [lo, hi). */
-  private within(kind: ContextKind, lo: number, hi: number): boolean {
+  /** True when a word of `kind` lies entirely inside [lo, hi) (`blocks`: that kind's scanned blocks). */
+  private within(kind: ContextKind, blocks: Array<Hits | undefined>, lo: number, hi: number): boolean {
     if (hi <= lo) return false;
-    let blocks = this.blocks.get(kind);
-    if (!blocks) this.blocks.set(kind, (blocks = new Array(Math.ceil(this.subject.length / BLOCK))));
     for (let b = Math.floor(lo / BLOCK); b * BLOCK < hi; b++) {
       const h = blocks[b] ?? (blocks[b] = this.scan(kind, b));
       const s = h.starts;

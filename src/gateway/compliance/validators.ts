@@ -103,10 +103,51 @@ export function ibanCountryLength(cc: string): number | undefined {
 }
 
 /** Shannon entropy in bits per character. */
-export function shannonEntropy(s: string): number {
-  if (!s) return 0;
-  // Code units are enough for tokens (ASCII); a typed array avoids a Map per call.
-  const counts = new Uint16Array(65536 >> 0);
+export function shannonEntropy(s: string, scratch?: number[]): number {
+  return shannonEntropyOf(s, 0, s.length, scratch);
+}
+
+/**
+ * shannonEntropy of `s.slice(from, to)`, without making the slice. Code units are enough for tokens
+ * (ASCII). Counts live in a plain 128-entry array unless the range has other code units: typed arrays
+ * over 64 bytes get an off-heap backing store, and allocating one per call (128 KB for a 65536-entry
+ * table) made every judged value cost a malloc, a 128 KB memset and external-memory GC pressure — on
+ * key-dense text ("key: <token> " × 40k per MB) more than the rest of the scan. The counts wrap at 16
+ * bits exactly as the Uint16Array they replace, and the sum runs in the same order (first occurrence),
+ * so the result is bit-identical.
+ */
+export function shannonEntropyOf(s: string, from: number, to: number, scratch?: number[]): number {
+  const n = to - from;
+  if (n <= 0) return 0;
+  for (let i = from; i < to; i++) {
+    if (s.charCodeAt(i) >= 128) return entropyOfCounts(s.slice(from, to), new Uint16Array(65536));
+  }
+  // `scratch` (from entropyScratch, owned by one scan) is all zeros between calls: the entries counted
+  // here are put back to zero below, so a scan judging 40k values allocates no table per value.
+  const counts: number[] = scratch ?? entropyScratch();
+  const seen: number[] = [];
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const prev = counts[c];
+    counts[c] = (prev + 1) & 0xffff;
+    if (prev === 0) seen.push(c);
+  }
+  let h = 0;
+  for (let k = 0; k < seen.length; k++) {
+    const p = counts[seen[k]] / n;
+    h -= p * Math.log2(p);
+  }
+  for (let k = 0; k < seen.length; k++) counts[seen[k]] = 0;
+  return h;
+}
+
+/** A zeroed count table for shannonEntropy's ASCII path; one per scan, reused across its calls. */
+export function entropyScratch(): number[] {
+  return new Array<number>(128).fill(0);
+}
+
+/** shannonEntropy over any code units (a full 16-bit table). */
+function entropyOfCounts(s: string, counts: Uint16Array): number {
   const seen: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -135,9 +176,10 @@ export function charClasses(s: string): number {
 
 /** True for hex strings of hash lengths (md5/sha1/sha256/sha512, git ids): digests, not secrets by themselves. */
 export function looksLikeHash(s: string): boolean {
-  return /^[0-9a-f]+$/i.test(s) && [7, 8, 12, 32, 40, 56, 64, 96, 128].includes(s.length);
+  return [7, 8, 12, 32, 40, 56, 64, 96, 128].includes(s.length) && /^[0-9a-f]+$/i.test(s);
 }
 
 export function looksLikeUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+  // (A UUID is exactly 36 characters: the length test spares the regex for every other value.)
+  return s.length === 36 && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }

@@ -15,20 +15,55 @@ import type { Candidate } from './candidate.js';
 import { eachMatch, Hit } from './candidate.js';
 import { PEOPLE_NAMES } from '../data/people-names.js';
 import { COMMON_WORD_NAMES } from '../data/common-word-names.js';
+import { GIVEN_NAMES_EXTRA } from '../data/given-names-extra.js';
+import { ENGLISH_WORDS } from '../data/english-words.js';
 
-/** Lazily built name set, owned by the closure (no module-level mutable state beyond this cache). */
-const lexicon = (() => {
-  let set: Set<string> | null = null;
-  return (): Set<string> => {
-    if (!set) {
-      set = new Set();
-      for (const n of PEOPLE_NAMES.split('\n')) if (n.length > 1) set.add(n.toLowerCase());
-      // Words the list contains that are far more often ordinary English words.
-      for (const w of NOT_NAMES) set.delete(w);
-    }
-    return set;
-  };
-})();
+/**
+ * The name set, built once for wordFlags (which keeps the flags, not this set: one copy of ~95k names in
+ * memory, not two — a smaller heap is cheaper to collect).
+ */
+function buildLexicon(): Set<string> {
+  const set = new Set<string>();
+  for (const n of PEOPLE_NAMES.split('\n')) if (n.length > 1) set.add(n.toLowerCase());
+  // Given names from other cultures the main list lacks (see data/given-names-extra.ts); their
+  // accent-folded form too, since lookups of a non-ASCII word fall back to it ("Björn" → "bjorn").
+  for (const n of GIVEN_NAMES_EXTRA.split('\n')) {
+    set.add(n);
+    if (!isAscii(n)) set.add(foldAccents(n));
+  }
+  // Words the lists contain that are far more often ordinary English words or brands.
+  for (const w of NOT_NAMES) set.delete(w);
+  for (const w of BRANDS) set.delete(w);
+  return set;
+}
+
+/** True when every character is ASCII. */
+function isAscii(w: string): boolean {
+  for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/** Letters without a decomposition that still have a plain Latin reading. */
+const FOLD_EXTRA: Record<string, string> = { 'ł': 'l', 'ø': 'o', 'đ': 'd', 'ß': 'ss', 'ı': 'i', 'æ': 'ae', 'œ': 'oe', 'þ': 'th', 'ð': 'd' };
+/** Plain reading of each lower-case letter U+00C0–U+024F (Latin-1 and Latin Extended-A/B), by code - 0xC0. */
+const FOLD_TABLE: readonly string[] = Array.from({ length: 0x250 - 0xc0 }, (_, k) => {
+  const c = String.fromCharCode(0xc0 + k);
+  return FOLD_EXTRA[c] ?? c.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+});
+
+/**
+ * "björn" → "bjorn", "łukasz" → "lukasz": the lexicons are mostly written without accents, names in text
+ * often with them. Lower-case input; only called for non-ASCII words. A table walk: String#normalize per
+ * word cost more than the rest of the word's lookups.
+ */
+function foldAccents(w: string): string {
+  let out = '';
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    out += c >= 0xc0 && c < 0x250 ? FOLD_TABLE[c - 0xc0] : c >= 0x300 && c < 0x370 ? '' : w[i];
+  }
+  return out;
+}
 
 /**
  * Names that are mostly ordinary words ("Echo: hello", "Hope this helps", "Page 3"): alone they are a
@@ -42,12 +77,15 @@ const commonWordNames = (() => {
 
 /**
  * Given names that are also everyday words, kept by hand on top of the generated list because the
- * corpus sees them mostly as names ("Mark", "Grace", "Frank"): they too need evidence when alone.
+ * corpus sees them mostly as names ("Mark", "Grace", "Frank"): they too need evidence when alone. The last
+ * line: names that developer text mostly uses for tools and languages ("Jenkins failed", "Ruby on Rails",
+ * "Julia 1.9"); before a known surname or after a cue they are still names ("Julia Roberts", "Hi Travis").
  */
 const NAME_HOMOGRAPHS = `will art bill bliss brook brown chance chase clay cliff cook crystal dale dawn faith fisher ford
   forest fox frank gay gold grace grant gray green hall hill holly hope hunter iris ivy jack joy king lake lane
   love major mark marsh mason miles moon moss page park pearl price prince reed rich rose ruby russell sage
-  sharp snow sky spring star stone summer swift wall ward white wood woods young`.split(/\s+/);
+  sharp snow sky spring star stone summer swift wall ward white wood woods young
+  jenkins travis hudson hermes kafka cassandra ruby julia jasper`.split(/\s+/);
 
 /**
  * HTTP header and auth-scheme words ("Authorization: Bearer …", "Content-Type: …"): capitalised in every
@@ -56,6 +94,9 @@ const NAME_HOMOGRAPHS = `will art bill bliss brook brown chance chase clay cliff
 const HTTP_HEADER_WORDS = `bearer authorization authentication www-authenticate token basic digest negotiate ntlm oauth
   content content-type content-length content-encoding type accept accept-encoding accept-language cookie set-cookie
   user-agent referer x-api-key x-auth-token proxy-authorization`;
+
+/** Brand and product names that the name lists hold (as rare given names) but text means the brand. */
+const BRANDS = `tesla lexus cortana siri sony acer dior`.split(' ');
 
 /** Capitalised words that are common at sentence starts or in titles and are not names. */
 const NOT_NAMES = new Set(
@@ -67,7 +108,8 @@ const NOT_NAMES = new Set(
   mr mrs ms miss dr prof sir madam
   monday tuesday wednesday thursday friday saturday sunday january february march april may june july
   august september october november december today tomorrow yesterday
-  and or but if so because while after before since until unless also just only even still yet
+  mon tue tues wed thu thur thurs fri sat feb mar apr jul aug sep sept oct nov dec
+  and or but if so because while after before since until unless also just only even still yet per via
   street st avenue ave road rd drive lane boulevard court way place suite apt unit floor box
   rue rua via calle avenida camino strada ulica utca plaza praça travessa estrada corso viale piazza
   new old good great big small high low long short first last next other same own all any each every
@@ -90,6 +132,88 @@ const CUE_WORDS = new Set(
   ask tell met meet told said says wrote cc attn attention author patient client customer employee user partner husband
   wife son daughter mother father brother sister friend colleague manager mr mrs ms dr name names`.split(/\s+/),
 );
+
+/**
+ * Field labels whose value is a person ("Reviewer: …", "Cc: …"); "by" is the last word of git trailers
+ * ("Signed-off-by:", "Reported-by:", "Co-authored-by:"). Only with a colon right after the label.
+ */
+const LABEL_WORDS = new Set(
+  `by author authors reviewer reviewers assignee assignees reporter owner owners maintainer maintainers contact contacts
+  attendees attendee participants interviewer interviewers approver approvers requester requestor from to cc bcc
+  signed customer patient guest recipient sender presenter speaker speakers host organizer organiser lead members
+  employee interviewee candidate driver passenger tenant landlord buyer seller`.split(/\s+/),
+);
+/** Verbs whose object is usually a person ("Tell Grace", "ping Dmitri", "thank Kofi"): with a known name. */
+const VERB_CUES = new Set(`tell ask ping thank welcome congratulate congrats remind invite email message loop cc meet call`.split(' '));
+/** Bit (c - 'a') set for each first letter of VERB_CUES: most preceding words are ruled out without a hash. */
+const VERB_CUE_INITIALS = [...VERB_CUES].reduce((m, v) => m | (1 << (v.charCodeAt(0) - 97)), 0);
+/** A speech verb right after a run ("Bill Gates said", "did Bill Gates say"). */
+const SAY_AFTER_RE = /^[ \t]+(?:said|says|say|wrote|writes|write|thinks|think|told|asked|called|emailed|replied|mentioned|confirmed|agreed|suggested|tweeted|announced|argued|explained|claimed|founded|co-founded)\b/;
+
+/**
+ * Keys whose value is a person's name in JSON / YAML / logs / keyword arguments (compared without "_"
+ * and "-", lower-case): "first_name", "customerName", "display-name", "author", "assignee", "user".
+ */
+const PERSON_KEY_RE =
+  /^(?:(?:first|last|given|family|middle|full|display|real|legal|maiden|sur|nick|contact|customer|client|patient|guest|employee|user|author|owner|person|holder|cardholder|account|recipient|sender|emergencycontact|parent|student|teacher|doctor|driver)name|surname|author|assignee|reporter|reviewer|owner|maintainer|contact|customer|patient|guest|recipient|sender|signer|approver|requester|attendee|employee|user|[a-z]*by)$/;
+
+/**
+ * The key right before a value at `pos` (`"key": "`, `key=`, `key: `): 2 when it is a key whose value is a
+ * person's name, else 0 (a plain "name" key names anything: "name": "Central Park"). Bounded walk back.
+ */
+function keyCue(text: string, pos: number): 0 | 2 {
+  let i = pos - 1;
+  let c = text.charCodeAt(i);
+  if (c === 34 || c === 39) c = text.charCodeAt(--i);
+  while ((c === 32 || c === 9) && pos - i < 8) c = text.charCodeAt(--i);
+  // ':' or '=' (NaN before the text start fails both).
+  if (c !== 58 && c !== 61) return 0;
+  c = text.charCodeAt(--i);
+  if (c === 34 || c === 39) i--;
+  let j = i;
+  while (j >= 0 && i - j < 40) {
+    const c = text.charCodeAt(j);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45) j--;
+    else break;
+  }
+  if (j === i) return 0;
+  const key = text.slice(j + 1, i + 1).replace(/[_-]/g, '').toLowerCase();
+  return PERSON_KEY_RE.test(key) ? 2 : 0;
+}
+
+/** True when an e-mail address in angle brackets follows (`Name <x@y>` / `"Name" <x@y>`). */
+function emailAfter(text: string, end: number): boolean {
+  let i = end;
+  let c = text.charCodeAt(i);
+  if (c === 34 || c === 39) c = text.charCodeAt(++i);
+  if (c === 32) c = text.charCodeAt(++i);
+  if (c !== 60) return false; // '<'
+  for (let k = i + 1; k < text.length && k - i < 80; k++) {
+    const d = text.charCodeAt(k);
+    if (d === 64) return k > i + 1; // '@'
+    if (d === 62 || d === 32 || d === 10 || d === 60) return false;
+  }
+  return false;
+}
+
+/**
+ * Cues beyond the word before a run: "Reviewer: Ana Lima", "Signed-off-by: …" (labels), "Tell Grace …",
+ * "thank Kofi …" (verbs, with a known name), `"first_name": "Ines"`, `customer_name=Juan Pablo Herrera`
+ * (keys), "Kaveh Rostami <kaveh@example.ir>" (a display name). 2 for a full or known name, 1 for a lone
+ * unknown word (which needs more than a label).
+ */
+function extraCue(text: string, start: number, end: number, pre: Preceding, nameLike: boolean, firstKnown: boolean): 0 | 1 | 2 {
+  const strong = nameLike ? 2 : 1;
+  const w = pre.word;
+  if (pre.punct === ':') {
+    if (LABEL_WORDS.has(w) || keyCue(text, start) === 2) return strong;
+  } else if (w === '') {
+    if (keyCue(text, start) === 2) return strong;
+  } else if (firstKnown && pre.punct === '' && (VERB_CUE_INITIALS >> (w.charCodeAt(0) - 97)) & 1 && VERB_CUES.has(w)) return 2;
+  // Cheap first-character test before the walk: '<', '"', "'" or a blank can start `<x@y>`.
+  const c = text.charCodeAt(end);
+  return (c === 60 || c === 34 || c === 39 || c === 32) && emailAfter(text, end) ? strong : 0;
+}
 
 /** True when the words just before a capitalised run are a person cue ("my name is", "Dear", "by", ", "). */
 function cueBefore(before: string): boolean {
@@ -123,7 +247,26 @@ const PLACES = new Set(
   turkmenistan tuvalu uganda ukraine uruguay uzbekistan vanuatu vatican venezuela vietnam yemen zambia zimbabwe
   england scotland wales britain america africa europe asia antarctica oceania greenland hong kong macau puerto
   republic kingdom islands island states united federation emirates city county province region territory district
-  nevis grenadines principe herzegovina barbuda caicos leste bissau lucia vincent kitts verde faso`.split(/\s+/).filter(Boolean),
+  nevis grenadines principe herzegovina barbuda caicos leste bissau lucia vincent kitts verde faso
+  alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois iowa kansas
+  kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri nebraska nevada ohio oklahoma
+  oregon pennsylvania tennessee texas utah vermont wisconsin wyoming ontario quebec alberta manitoba saskatchewan
+  york jersey los las san santa são sao
+  tokyo beijing shanghai mumbai delhi bengaluru bangalore lagos nairobi cairo dubai istanbul moscow berlin madrid
+  rome milan munich zurich vienna prague warsaw budapest amsterdam brussels stockholm oslo copenhagen helsinki
+  dublin lisbon seattle boston chicago toronto vancouver montreal atlanta miami durban harare karachi lahore
+  dhaka jakarta manila seoul hanoi saigon bangkok taipei sydney melbourne auckland johannesburg accra kampala
+  athens vienna brooklyn memphis sedona siena sicily bali sahara nile london manchester birmingham liverpool leeds
+  glasgow edinburgh bristol cardiff belfast sheffield nottingham leicester newcastle oxford cambridge paris lyon
+  marseille toulouse hamburg cologne frankfurt stuttgart barcelona valencia seville naples turin venice porto geneva
+  lausanne antwerp rotterdam krakow gdansk kyiv kiev odessa minsk riga vilnius tallinn bucharest belgrade
+  zagreb ljubljana tbilisi baku tehran baghdad riyadh jeddah doha dhabi muscat amman beirut jerusalem
+  casablanca tunis algiers dakar abuja kano ibadan kumasi addis ababa kinshasa luanda lusaka maputo windhoek
+  gaborone pretoria chennai kolkata hyderabad pune ahmedabad jaipur lucknow colombo kathmandu kabul tashkent
+  almaty osaka kyoto yokohama nagoya busan shenzhen guangzhou chengdu wuhan hangzhou nanjing tianjin singapore
+  brisbane canberra christchurch honolulu anchorage denver
+  portland sacramento oakland detroit cleveland pittsburgh philadelphia baltimore milwaukee minneapolis
+  calgary edmonton winnipeg ottawa halifax bogota medellin caracas quito guayaquil montevideo asuncion`.split(/\s+/).filter(Boolean),
 );
 const ORG_AFTER = /^[ \t]*(?:office|firm|llp|headquarters)\b|^[ \t]*(?:,[ \t]*)?(?:Ltd|Inc|LLC|L\.L\.C|Corp|Corporation|Co|GmbH|PLC|AG|SA|BV|NV|Group|Company|Partners|Associates|Holdings|Foundation|University|Institute|Bank|Hotel|Weekly|Times|TV|Records|Studios?|&)\b/;
 /**
@@ -146,13 +289,54 @@ const LOWER_CUE_RE =
   // One leading \b (not one per alternative) lets the engine dispatch on the first letter: ~2x faster.
   // The cue is group 1, not a named group: a named group allocates a `groups` object per match, and most
   // matches ("to the", "of a") are dropped at once.
-  /\b(my name is|name is|call me|calls me|named (?:him|her)|named|i'm|i am|this is|dear|hi|hello|says|said|user:|name:|starring|by|mrs?\.|ms\.|dr\.|mrs?|ms|dr|add|with|to|and|of)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/gu;
+  /\b(my name is|name is|call me|calls me|named (?:him|her)|named|i'm|i am|this is|dear|hi|hello|hey|thanks|says|said|user:|name:|starring|by|mrs?\.|ms\.|dr\.|mrs?|ms|dr|add|with|to|and|of|ping|ask|tell|cc:?|[Oo]wner:|[Aa]uthor:|[Aa]ssignee:|[Rr]eviewer:|[Rr]eporter:|[Cc]ontact:)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/gu;
+/** Lower-case cues whose object is often a person but not always ("ping the bot", "ask about"). */
+const LOWER_VERB_CUES = new Set(['ping', 'ask', 'tell', 'cc', 'cc:']);
+/** Speech verbs after a lower-case name: "what joão said", "sam says". */
+const SAID_RE = /[ \t](?:sa(?:id|ys)|wrote|asked|told|mentioned)\b/g;
 const ORG_TOKENS = new Set(
   `ltd inc llc corp plc gmbh tv weekly times news records studio studios services solutions systems technologies
   technology group partners associates holdings foundation institute university bank hotel census score labs software
   consulting media network networks capital ventures industries international global corporation agency app apps
-  nation energy bio biosciences pharma therapeutics motors airlines movers logistics maintenance insurance ratings`.split(/\s+/),
+  nation energy bio biosciences pharma therapeutics motors airlines movers logistics maintenance insurance ratings
+  team teams squad department dept division committee council board support billing sales notifications newsletter
+  station river review journal magazine press airport museum stadium arena cathedral church temple mosque mall tower
+  college academy clinic pharmacy gallery theatre theater cinema festival conference expo awards league championship
+  cloud platform framework library console dashboard server engine editor button mode menu dialog toolbar sidebar tab
+  widget plugin extension toolkit runtime compiler falls garden gardens cup trophy service data gateway proxy queue
+  cache pipeline storage bucket cluster database api sdk`.split(/\s+/),
 );
+
+/**
+ * Lower-case nouns that, right after a capitalised run, make it a modifier ("the Jackson library",
+ * "Kafka consumers", "Austin, Jackson and Charlotte offices"): a product, place or team, not a person.
+ */
+const NOUN_AFTER = new Set(
+  `library libraries node nodes cluster clusters consumer consumers producer producers server servers client clients
+  plugin plugins package packages module modules framework frameworks pipeline pipelines build builds job jobs instance
+  instances database databases driver drivers api apis sdk cli app apps container containers image images theme themes
+  font fonts config configs offices branch branches stores region regions integration integrations connector connectors
+  dashboard dashboards template templates engine engines runtime runtimes script scripts service services
+  repo repos repositories projects products brands teams campuses sites buildings locations
+  accounts`.split(/\s+/),
+);
+
+/** True when the next word after `pos` (past blanks) is one of NOUN_AFTER. A hand walk, no regex. */
+function nounAfter(text: string, pos: number): boolean {
+  let i = pos;
+  while (i < text.length && i - pos < 3 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  if (i === pos) return false;
+  const s0 = i;
+  while (i < text.length && i - s0 < 14) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) i++;
+    else break;
+  }
+  if (i - s0 < 3) return false;
+  const c = text.charCodeAt(i);
+  if ((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127) return false;
+  return NOUN_AFTER.has(text.slice(s0, i));
+}
 
 function cueStrength(before: string): 0 | 1 | 2 {
   const tail = before.slice(-28);
@@ -261,8 +445,23 @@ interface TokInfo {
   /** In the name lexicon / a common word that is also a name (possessive "'s" removed). */
   known: boolean;
   common: boolean;
+  /** A frequent English word that is in no name list ("connections", "cup"): see data/english-words.ts. */
+  word: boolean;
   /** All capitals and longer than one letter ("NASA"). */
   caps: boolean;
+  /** A capital inside the word after a lower-case letter that no name prefix explains ("GitHub", "IntelliJ"). */
+  camel: boolean;
+}
+
+/** Name prefixes that a capital may follow inside a name ("McDonald", "DeShawn", "LaToya", "DiCaprio"). */
+const CAMEL_NAME_PREFIXES = new Set(['mc', 'mac', 'de', 'di', 'da', 'du', 'la', 'le', 'lo', 'van', 'von', 'fitz', 'jo', 'ja', 'ke', 'ra', 'ta', 'sha', 'ka', 'ma']);
+
+/**
+ * "GitHub", "DevTools", "IntelliJ", "PayPal": an inner capital (at `i`, after a lower-case letter) after a
+ * non-name prefix, or a second one, makes a product word.
+ */
+function camelWord(t: string, i: number): boolean {
+  return !CAMEL_NAME_PREFIXES.has(t.slice(0, i).toLowerCase()) || /[a-z][A-Z]/.test(t.slice(i + 1));
 }
 
 const PARTICLE_SET = new Set(PARTICLES.source.slice(4, -2).split('|'));
@@ -273,33 +472,58 @@ const ORG = 4;
 const HONOR = 8;
 const KNOWN = 16;
 const COMMON = 32;
+const WORD = 64;
 /**
  * Every word list above as one map from a lower-case word to flag bits: one lookup per word instead of
  * six set lookups (this runs for every capitalised word of every prompt). Built on first use, like the
  * lexicon it includes.
  */
+interface WordFlags {
+  /** The main name list and every hand list: most capitalised words in text are found here. */
+  main: Map<string, number>;
+  /**
+   * The extra given names (KNOWN) and the English-word list (WORD), looked up only for words the main map
+   * does not know: one map of everything was 2–3x slower per lookup inside a full scan (cache misses).
+   */
+  rare: Map<string, number>;
+}
 const wordFlags = (() => {
-  let map: Map<string, number> | null = null;
-  return (): Map<string, number> => {
-    if (!map) {
-      const m = new Map<string, number>();
-      const mark = (words: Iterable<string>, bit: number): void => {
+  let flags: WordFlags | null = null;
+  return (): WordFlags => {
+    if (!flags) {
+      const main = new Map<string, number>();
+      const rare = new Map<string, number>();
+      const mark = (m: Map<string, number>, words: Iterable<string>, bit: number): void => {
         for (const w of words) m.set(w, (m.get(w) ?? 0) | bit);
       };
-      mark(lexicon(), KNOWN);
-      mark(commonWordNames(), COMMON);
-      mark(NOT_NAMES, STOP);
-      mark(PLACES, PLACE);
-      mark(ORG_TOKENS, ORG);
-      mark(HONORIFICS, HONOR);
-      map = m;
+      const lex = buildLexicon();
+      const people = new Set<string>();
+      for (const n of PEOPLE_NAMES.split('\n')) {
+        const l = n.toLowerCase();
+        if (lex.has(l)) people.add(l);
+      }
+      mark(main, people, KNOWN);
+      mark(main, commonWordNames(), COMMON);
+      mark(main, NOT_NAMES, STOP);
+      mark(main, PLACES, PLACE);
+      mark(main, ORG_TOKENS, ORG);
+      mark(main, HONORIFICS, HONOR);
+      for (const w of lex) if (!people.has(w)) rare.set(w, KNOWN);
+      mark(rare, ENGLISH_WORDS.split(' '), WORD);
+      flags = { main, rare };
     }
-    return map;
+    return flags;
   };
 })();
+
+/** A word's flags: the main map, then (for a word it does not know as a name or stop word) the rare one. */
+function lookupFlags(w: string, flags: WordFlags): number {
+  const f = flags.main.get(w) ?? 0;
+  return (f & (KNOWN | STOP)) === 0 ? f | (flags.rare.get(w) ?? 0) : f;
+}
 const SUFFIX_SET = new Set(SUFFIX_TITLES.source.slice(4, -2).split('|'));
 
-function tokInfo(t: string, flags: Map<string, number>): TokInfo {
+function tokInfo(t: string, flags: WordFlags): TokInfo {
   let e = t.length;
   while (e > 0 && (t[e - 1] === '.' || t[e - 1] === "'" || t[e - 1] === '’')) e--;
   const low = (e === t.length ? t : t.slice(0, e)).toLowerCase();
@@ -308,8 +532,24 @@ function tokInfo(t: string, flags: Map<string, number>): TokInfo {
   // "John": a lower-case ASCII second letter settles "not all capitals" without upper-casing the word.
   const c1 = t.charCodeAt(1);
   const caps = t.length > 1 && !(c1 >= 97 && c1 <= 122) && t === t.toUpperCase();
-  const f = flags.get(low) ?? 0;
-  const fb = base === low ? f : flags.get(base) ?? 0;
+  // An initial ("J." in "J. K. Mwangi", "A." in "A. Kumar"): part of a name, and evidence for one — not
+  // the article "a" or the pronoun "I". (Flags, not an early return: one object shape for every word.)
+  const initial = t.length === 2 && t.charCodeAt(1) === 46 && t.charCodeAt(0) >= 65 && t.charCodeAt(0) <= 90;
+  const f = initial ? KNOWN : lookupFlags(low, flags);
+  let fb = base === low || initial ? f : lookupFlags(base, flags);
+  // One pass over the word: non-ASCII letters, and a capital after a lower-case letter past the second.
+  let ascii = true;
+  let innerCap = -1;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c > 127) ascii = false;
+    else if (innerCap < 0 && i >= 2 && c >= 65 && c <= 90) {
+      const p = t.charCodeAt(i - 1);
+      if (p >= 97 && p <= 122) innerCap = i;
+    }
+  }
+  // "Björn", "Tomás", "Łukasz": the lexicons mostly hold the unaccented spelling.
+  if ((fb & KNOWN) === 0 && !ascii) fb |= lookupFlags(foldAccents(base), flags) & (KNOWN | COMMON);
   return {
     low,
     skip: particle || SUFFIX_SET.has(t),
@@ -320,7 +560,9 @@ function tokInfo(t: string, flags: Map<string, number>): TokInfo {
     honorific: (f & HONOR) !== 0,
     known: (fb & KNOWN) !== 0,
     common: (fb & COMMON) !== 0,
+    word: (fb & (WORD | KNOWN)) === WORD,
     caps,
+    camel: innerCap > 0 && t.length > 3 && camelWord(t, innerCap),
   };
 }
 
@@ -348,38 +590,137 @@ interface RunShape {
   firstKnown: boolean;
   /** commonWordLed(infos) */
   commonLed: boolean;
+  /** Two or more words, each a name that is also a common word ("Bill Gates", "Rose Gold"). */
+  allCommonNames: boolean;
+  /** The second word is an ordinary English word in no name list ("Stanley Cup", "Steve Jobs"). */
+  wordSecond: boolean;
+  /** A one-word run that is an ordinary English word in no name list. */
+  word: boolean;
 }
+
+/**
+ * The end of a lone known given name at `pos` that closes a surname-first name ("Gates, Bill (born …)",
+ * "Hernandez, Maria L."), or -1: the name must end the line or the text, or come before ";", "(", ")" or
+ * one initial. Bounded walk, no regex.
+ */
+function givenAfterComma(text: string, pos: number, info: (t: string) => TokInfo): number {
+  const c0 = text.charCodeAt(pos);
+  if (!(c0 >= 65 && c0 <= 90)) return -1;
+  let e = pos + 1;
+  while (e < text.length && e - pos < 25) {
+    const c = text.charCodeAt(e);
+    if ((c >= 97 && c <= 122) || c === 39 || c === 45 || (c > 127 && LETTER.test(text[e]))) e++;
+    else break;
+  }
+  if (e - pos < 2) return -1;
+  const t = info(text.slice(pos, e));
+  if (!t.known || t.stop || t.place || t.org) return -1;
+  let k = e;
+  // One initial after it: "Maria L."
+  if (text.charCodeAt(k) === 32 && text.charCodeAt(k + 1) >= 65 && text.charCodeAt(k + 1) <= 90 && text.charCodeAt(k + 2) === 46) k += 3;
+  if (k >= text.length) return k;
+  const c = text.charCodeAt(k);
+  const c1 = text.charCodeAt(k + 1);
+  // Newline, ";", "(", ")", or a blank before "(" / a line end.
+  if (c === 10 || c === 13 || c === 59 || c === 40 || c === 41) return k;
+  if (c === 32 && (c1 === 40 || c1 === 10 || Number.isNaN(c1))) return k;
+  return -1;
+}
+
+/** Words that start place names ("New York", "Los Angeles", "San José"). */
+const PLACE_PREFIX = new Set(['new', 'los', 'las', 'san', 'santa', 'são', 'sao', 'fort', 'port', 'mount', 'lake', 'upper', 'lower', 'north', 'south', 'east', 'west', 'saint']);
 
 /** The run-only part of the person rules; null when the run is never a name, wherever it stands. */
 function runShape(run: string, info: (t: string) => TokInfo): RunShape | null {
   // Single spaces (the usual case) split by hand: ~2x cheaper than String#split per run.
   let toks = run.indexOf('\t') < 0 && run.indexOf('  ') < 0 ? splitSpaces(run) : run.split(/[ \t]+/);
+  // Each word's facts once (memoised per scan); toks and infos stay aligned below.
+  let infos = toks.map(info);
+  const firstInfo = infos[0];
   let start = 0;
+  let drop = 0;
   // Drop leading stop words ("The Peter Pham version", "Dear John") from the span.
   let afterHonorific = false;
-  while (toks.length && info(toks[0]).stop) {
-    afterHonorific = info(toks[0]).honorific && toks.length > 1;
-    start += toks[0].length;
+  while (drop < toks.length && infos[drop].stop) {
+    afterHonorific = infos[drop].honorific && toks.length - drop > 1;
+    start += toks[drop].length;
     while (run[start] === ' ' || run[start] === '\t') start++;
-    toks = toks.slice(1);
+    drop++;
   }
-  if (!toks.length) return null;
+  // A leading ordinary word before a known name is a title or a verb, not part of the name ("Producer
+  // Jennifer Hussain", "Install Jenkins"): dropped like a stop word (not before capitals or initials:
+  // "Intel Mac OS X").
+  if (toks.length - drop >= 2 && infos[drop].word && infos[drop + 1].known && !infos[drop + 1].word) {
+    let plain = true;
+    for (let k = drop; k < toks.length; k++) if (toks[k].length < 2 || infos[k].caps) plain = false;
+    while (plain && toks.length - drop >= 2 && infos[drop].word && infos[drop + 1].known && !infos[drop + 1].word) {
+      start += toks[drop].length;
+      while (run[start] === ' ' || run[start] === '\t') start++;
+      drop++;
+    }
+  }
+  if (drop >= toks.length) return null;
+  // "New York", "Los Angeles": a place prefix dropped above makes the run a place.
+  if (drop > 0 && PLACE_PREFIX.has(firstInfo.low)) return null;
+  // An honorific inside the run starts the name ("Ping Dr. Okonjo", "Taxi For Mr. Kimura"): the words
+  // before it are not part of it.
+  for (let k = drop + 1; k < toks.length - 1; k++) {
+    if (!infos[k].honorific) continue;
+    let at = start;
+    for (let j = drop; j <= k; j++) at = run.indexOf(toks[j], at) + toks[j].length;
+    while (run[at] === ' ' || run[at] === '\t' || run[at] === '.') at++;
+    start = at;
+    drop = k + 1;
+    afterHonorific = true;
+    break;
+  }
+  if (drop > 0) {
+    toks = toks.slice(drop);
+    infos = infos.slice(drop);
+  }
   // A full stop after a word longer than an initial or honorific ends the sentence: "Hoover. Who".
   for (let k = 0; k < toks.length - 1; k++) {
     if (toks[k].endsWith('.') && toks[k].length > 4) {
       toks = toks.slice(0, k + 1);
       toks[k] = toks[k].slice(0, -1);
+      infos = infos.slice(0, k);
+      infos.push(info(toks[k]));
       break;
     }
   }
-  let infos = toks.map(info);
+  let wordSecond = false;
+  // A product word ("GitHub Actions", "IntelliJ IDEA") anywhere: not a person.
+  for (const t of infos) if (t.camel) return null;
+  // A place word that is also a given name ("Chad", "Vincent", "Lucía", "Jordan") next to another
+  // known, non-place name is part of a person's name ("Vincent Kompany", "Lucía Gómez").
+  let placeIsName = false;
+  if (infos.length >= 2) {
+    let otherName = false;
+    let placeName = false;
+    for (const t of infos) {
+      if (t.place && t.known) placeName = true;
+      else if (t.known && !t.place && !t.stop && !t.org && !t.skip) otherName = true;
+    }
+    // "Vincent Kompany": the place-name word leads and the rest are name-shaped words (no place, phrase,
+    // stop or organisation word).
+    const leadsName = infos[0].place && infos[0].known && infos.slice(1).every((t) => !t.place && !t.word && !t.stop && !t.org && !t.common);
+    placeIsName = placeName && (otherName || leadsName);
+  }
   // A stop word inside the run: keep a two-word name before it ("Katie Giles Apt."), otherwise it is a
   // title-case phrase ("Quick Brown Fox"), not a name.
   for (let k = 0; k < infos.length; k++) {
     const t = infos[k];
     if (t.particle) continue;
     if (afterHonorific && t.stop && k === 0) continue; // "Mr. Young"
-    if (t.stop || t.place || t.org) {
+    if (t.place && placeIsName && t.known && !t.stop && !t.org) continue;
+    // An ordinary English word after the first two ("Kofi Boateng Reviewed") ends the name like a stop
+    // word does; right after the first ("Max Connections", "Stanley Cup", "Steve Jobs") the run needs a
+    // cue (checked per occurrence).
+    if (t.word && k === 1 && !t.stop && !t.place && !t.org) {
+      wordSecond = true;
+      continue;
+    }
+    if (t.stop || t.place || t.org || (t.word && k > 1)) {
       if (k < 2 || t.org || t.place) return null;
       toks = toks.slice(0, k);
       infos = infos.slice(0, k);
@@ -388,21 +729,31 @@ function runShape(run: string, info: (t: string) => TokInfo): RunShape | null {
   }
   const last = toks[toks.length - 1];
   // (The run contains `last` at or after `start`, so this is the offset the text search found.)
-  const end = run.indexOf(last, start) + last.length;
+  let end = run.indexOf(last, start) + last.length;
+  // "Anand's laptop": the possessive is not part of the name, and after the span it is a cue.
+  if (last.length > 3 && (last.endsWith("'s") || last.endsWith('’s'))) end -= 2;
   if (end <= start) return null;
   let coreN = 0;
   let known = 0;
   let allCaps = true;
   let firstKnown = false;
+  let acronymAt = -1;
   for (const t of infos) {
     if (t.skip) continue;
     if (coreN === 0) firstKnown = t.known;
+    if (t.caps && t.low.length >= 3 && acronymAt < 0) acronymAt = coreN;
     coreN++;
     if (t.known) known++;
     if (!t.caps) allCaps = false;
   }
   if (!coreN || allCaps) return null;
-  return { startOff: start, endOff: end, coreN, known, firstKnown, commonLed: commonWordLed(infos) };
+  // An acronym of three or more letters in a title-case run ("AWS Lambda", "MIT Technology Review") is an
+  // organisation or product — unless it is the family name written in capitals after a known given name
+  // ("Jean DUPONT").
+  if (acronymAt >= 0 && !(acronymAt === coreN - 1 && firstKnown)) return null;
+  let allCommonNames = coreN >= 2;
+  for (const t of infos) if (!t.skip && !(t.known && t.common)) allCommonNames = false;
+  return { startOff: start, endOff: end, coreN, known, firstKnown, commonLed: commonWordLed(infos), allCommonNames, wordSecond, word: coreN === 1 && infos.some((t) => t.word) };
 }
 
 /**
@@ -411,7 +762,6 @@ function runShape(run: string, info: (t: string) => TokInfo): RunShape | null {
  */
 export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
   const out: Candidate[] = [];
-  const lex = lexicon();
   // Names repeat within a text: each distinct word is looked up once per scan. (Per scan, not per
   // process: a cross-call memo would keep words from users' prompts in memory and be module state.)
   const infoCache = new Map<string, TokInfo>();
@@ -426,6 +776,12 @@ export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
   const shapes = new Map<string, RunShape | null>();
   // A plain loop over one local callback (a monomorphic call, unlike the shared eachMatch); the regex
   // never matches the empty string.
+  // Persons from name lists, and the spans of lists found to name products or places (see the list pass).
+  const listOut: Candidate[] = [];
+  const vetoed: Array<[number, number]> = [];
+  let vi = 0;
+  // End of a surname-first name ("Gates, Bill") already reported: its given-name run is skipped.
+  let skipUntil = -1;
   const onRun = (m: RegExpExecArray): void => {
     const run = m[0];
     let shape = shapes.get(run);
@@ -436,14 +792,49 @@ export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
     if (shape === null) return;
     let start = m.index + shape.startOff;
     const end = m.index + shape.endOff;
+    if (start < skipUntil) return;
     const { coreN, known, firstKnown } = shape;
     const pre = preceding(text, start);
+    // "Gates, Bill (born 1955)", "Okonkwo, Chidi; Smith, Jane": a family name, a comma, a given name.
+    if (coreN === 1 && text.charCodeAt(end) === 44 && text.charCodeAt(end + 1) === 32 && !shape.word) {
+      const e2 = givenAfterComma(text, end + 2, info);
+      if (e2 > 0) {
+        skipUntil = e2;
+        out.push(new Hit(text, 'PERSON', start, e2, 0.7, 'person', false, true));
+        return;
+      }
+    }
     const honor = pre.capital && HONORIFICS.has(pre.word);
-    const cue = STRONG_CUE_WORDS.has(pre.word) && pre.punct !== '.' ? 2 : pre.punct === ',' || pre.punct === ':' || pre.punct === '>' || CUE_WORDS.has(pre.word) ? 1 : 0;
-    if (!honor && cue < 2 && shape.commonLed) return;
+    let cue = STRONG_CUE_WORDS.has(pre.word) && pre.punct !== '.' ? 2 : pre.punct === ',' || pre.punct === ':' || pre.punct === '>' || CUE_WORDS.has(pre.word) ? 1 : 0;
+    // Labels, keys, verbs and e-mail addresses around the run are looked for only where they can decide
+    // the outcome — a run the rules below drop, or a lone word — not for a full name led by a known given
+    // name, which is reported anyway (most names in text: this keeps name-dense input cheap).
+    if (cue < 2 && !honor && (shape.commonLed || coreN < 2 || !firstKnown)) {
+      // Evidence a full name or a known name needs less of than a lone unknown word does.
+      const c = extraCue(text, start, end, pre, coreN >= 2 || known > 0, firstKnown);
+      if (c > cue) cue = c;
+    }
+    const after = text.slice(end, end + 24);
+    if (!honor && cue < 2) {
+      // An item of a list of products or places (see the list pass): runs come in text order.
+      if (vetoed.length) {
+        while (vi < vetoed.length && vetoed[vi][1] <= start) vi++;
+        if (vi < vetoed.length && vetoed[vi][0] <= start) return;
+      }
+      // "Bill Gates said", "Grace said", "what did Bill Gates say": names that are common words count only
+      // with a cue, such as a speech verb after them ("Rose Gold" alone stays a colour).
+      if (shape.commonLed && !((shape.allCommonNames || coreN === 1) && SAY_AFTER_RE.test(after))) return;
+      // "the Jackson library", "Kafka consumers": a capitalised word modifying a product noun.
+      const c0 = text.charCodeAt(end);
+      const c1 = text.charCodeAt(end + 1);
+      if (c0 === 32 && c1 >= 97 && c1 <= 122 && nounAfter(text, end)) return;
+      // A version or model number: "Phi-3", "Julia 1.9", "Pixel 9".
+      if ((c0 === 45 || (c0 === 32 && coreN === 1)) && c1 >= 48 && c1 <= 57) return;
+      // "the Stanley Cup final" (no cue) vs "Steve Jobs introduced …" (a verb after it).
+      if (shape.wordSecond && !CUE_AFTER.test(after)) return;
+    }
     // One unknown capitalised word needs an honorific or a strong cue ("my name is", "says").
     if (known === 0 && coreN === 1 && !honor && cue < 2) return;
-    const after = text.slice(end, end + 24);
     if (orgAfterPossible(after) && ORG_AFTER.test(after)) return;
     const cueAfter = CUE_AFTER.test(after);
     const sentenceStart = pre.word === '' || pre.punct === '.' || pre.punct === '!' || pre.punct === '?' || pre.newline;
@@ -463,14 +854,11 @@ export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
     }
     out.push(new Hit(text, 'PERSON', start, end, Math.min(0.95, score), 'person', false, true));
   };
-  if (mayHaveCapitals) {
-    CAP_RUN_RE.lastIndex = 0;
-    let run: RegExpExecArray | null;
-    while ((run = CAP_RUN_RE.exec(text)) !== null) onRun(run);
-  }
   // Lists of names: "Kovalev, Lee and Phillips", "natalina, thomas, crystal and omar".
   // Anchored on " and " (cheap to find); the items before it are walked back by hand.
   // (AND_RE needs "and": one search rules out most texts.)
+  // Run before the capitalised-run pass: a list that turns out to name products or places ("Tableau, Looker
+  // and Power BI dashboards") vetoes its items there too. Its persons are appended after that pass's.
   if (text.indexOf('and') >= 0) eachMatch(AND_RE, text, (m) => {
     const items = listItems(text, m.index, m.index + m[0].length);
     if (!items || items.length < 2) return;
@@ -479,35 +867,86 @@ export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
     const caps = words.map((w) => w[0] !== w[0].toLowerCase());
     if (!caps.every((c) => c === caps[0])) return;
     const lows = words.map((w) => w.toLowerCase());
-    if (lows.some((l) => PLACES.has(l) || ORG_TOKENS.has(l))) return;
-    const stop = lows.filter((l) => NOT_NAMES.has(l)).length;
-    const known = lows.filter((l) => lex.has(l)).length;
-    if (known === 0 || known * 2 < items.length || stop * 3 > items.length) return;
-    if (items.length === 2 && (!caps[0] || known < 2)) return;
     // "…, Mitchell and Williams office" / "Davis, Reynolds and Williamson is the…": firm names.
-    if (ORG_AFTER.test(text.slice(listEnd, listEnd + 16)) || /^[ \t]+(?:office|firm|llp|law)\b/i.test(text.slice(listEnd, listEnd + 10))) return;
+    // "Austin, Jackson and Charlotte offices", "Jest, Babel and Webpack plugins": places or products;
+    // "Tableau, Looker and Power BI": an acronym after the last item makes it a product name.
+    const known = lows.filter((l) => knownLower(flags, l)).length;
+    // No known name among the items: neither a list of persons nor items the capitalised-run pass reports.
+    if (known === 0) return;
+    const tail = text.slice(listEnd, listEnd + 24);
+    if (
+      lows.some((l) => PLACES.has(l) || ORG_TOKENS.has(l)) ||
+      ORG_AFTER.test(tail) ||
+      /^[ \t]+(?:office|firm|llp|law)\b/i.test(tail) ||
+      nounAfter(text, listEnd) ||
+      /^[ \t]+[A-Z]{2,}(?![a-z])/.test(tail)
+    ) {
+      vetoed.push([items[0][0], listEnd]);
+      return;
+    }
+    const stop = lows.filter((l) => NOT_NAMES.has(l)).length;
+    if (known * 2 < items.length || stop * 3 > items.length) return;
+    if (items.length === 2 && (!caps[0] || known < 2)) return;
+    // Items that are parts of longer capitalised runs ("Rose Gold and Matte Black") are not one-word names:
+    // the capitalised-run pass judges those runs.
+    if (caps[0] && (/^[ \t]\p{Lu}/u.test(tail) || /\p{Lu}[\p{L}'’\-]*[ \t]$/u.test(text.slice(Math.max(0, items[0][0] - 26), items[0][0])))) return;
     items.forEach(([a, b], k) => {
-      if (!NOT_NAMES.has(lows[k])) out.push({ type: 'PERSON', start: a, end: b, score: items.length >= 3 ? 0.65 : 0.55, recognizer: 'person', contextApplied: true });
+      if (!NOT_NAMES.has(lows[k])) listOut.push(new Hit(text, 'PERSON', a, b, items.length >= 3 ? 0.65 : 0.55, 'person', false, true));
     });
   });
-  // Lower-case names after a cue ("my name is jillian capon", "add julie novák as …").
+  if (mayHaveCapitals) {
+    CAP_RUN_RE.lastIndex = 0;
+    let run: RegExpExecArray | null;
+    while ((run = CAP_RUN_RE.exec(text)) !== null) onRun(run);
+  }
+  for (const c of listOut) out.push(c);
+  // Lower-case names after a cue ("my name is jillian capon", "add julie novák as …"). Like the
+  // capitalised-run pass, every finding is a Hit (one object per finding; 100k per MB on "hey anna ").
   eachMatch(LOWER_CUE_RE, text, (m) => {
     // Retry right after this cue so overlapping cues are seen ("this is mr. chad farmer").
     LOWER_CUE_RE.lastIndex = m.index + Math.max(1, m[1].length);
     const w1 = m[2];
     const w2 = m[3];
-    if (NOT_NAMES.has(w1) || !lex.has(w1)) return;
+    if (NOT_NAMES.has(w1) || !knownLower(flags, w1)) return;
     const cueWord = m[1].toLowerCase();
+    if (LOWER_VERB_CUES.has(cueWord)) {
+      // "ping dmitry about it": a known name that is not also a common word ("ask will" stays a phrase).
+      if (commonWordNames().has(w1)) return;
+      const both = !!w2 && !NOT_NAMES.has(w2) && knownLower(flags, w2) && !commonWordNames().has(w2);
+      const s0 = m.index + m[0].indexOf(w1, m[1].length);
+      const e0 = both ? m.index + m[0].lastIndexOf(w2!) + w2!.length : s0 + w1.length;
+      out.push(new Hit(text, 'PERSON', s0, e0, both ? 0.65 : 0.55, 'person', false, true));
+      return;
+    }
     const strong = !/^(?:by|add|with|to|and|of)$/.test(cueWord);
-    const w2ok = !!w2 && !NOT_NAMES.has(w2) && !PLACES.has(w2) && (lex.has(w2) || strong);
-    if (!strong && !(w2ok && lex.has(w2!))) return;
+    const w2ok = !!w2 && !NOT_NAMES.has(w2) && !PLACES.has(w2) && (knownLower(flags, w2) || strong);
+    if (!strong && !(w2ok && knownLower(flags, w2!))) return;
     // Offsets from the match text (the "d" flag's indices cost more than this).
     const cueLen = m[1].length;
     const s0 = m.index + m[0].indexOf(w1, cueLen);
     const e0 = w2ok ? m.index + m[0].lastIndexOf(w2!) + w2!.length : s0 + w1.length;
-    out.push({ type: 'PERSON', start: s0, end: e0, score: strong ? (w2ok ? 0.7 : 0.55) : 0.6, recognizer: 'person', contextApplied: true });
+    out.push(new Hit(text, 'PERSON', s0, e0, strong ? (w2ok ? 0.7 : 0.55) : 0.6, 'person', false, true));
   });
+  // A lower-case known name right before a speech verb ("what joão said about it"); capitalised names
+  // before a verb are the capitalised-run pass's.
+  // (One regex for all the verbs: one call per text — per-verb indexOf calls cost more on short prompts.)
+  SAID_RE.lastIndex = 0;
+  for (let m = SAID_RE.exec(text); m !== null; m = SAID_RE.exec(text)) {
+    const e = m.index;
+    let s0 = e;
+    while (s0 > 0 && e - s0 < 25 && isNameChar(text[s0 - 1])) s0--;
+    if (e - s0 < 2 || isNameChar(text[s0 - 1]) || /[0-9_@.\/]/.test(text[s0 - 1] ?? '')) continue;
+    const w = text.slice(s0, e);
+    if (w !== w.toLowerCase() || !/^\p{Ll}/u.test(w)) continue;
+    if (NOT_NAMES.has(w) || commonWordNames().has(w) || !knownLower(flags, w)) continue;
+    out.push(new Hit(text, 'PERSON', s0, e, 0.55, 'person', false, true));
+  }
   return out;
+}
+
+/** A lower-case word in the lexicon, directly or without its accents ("joão" → "joao"). */
+function knownLower(flags: WordFlags, w: string): boolean {
+  return (lookupFlags(w, flags) & KNOWN) !== 0 || (!isAscii(w) && (lookupFlags(foldAccents(w), flags) & KNOWN) !== 0);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -526,6 +965,15 @@ const STREET_COMPOUND =
 // ASCII word boundaries are enough (street types are ASCII) and non-unicode regexes scan faster.
 const TYPE_WORD_RE = new RegExp(`\\b(?:${STREET_TYPES})\\b\\.?(?![A-Za-z\\u00C0-\\u024F])`, 'gi');
 const BACK_NUMBER_RE = /(?<![\p{L}\p{N}])\d{1,6}[A-Za-z]?(?:[ \t]*[-/][ \t]*\d{1,5})?,?[ \t]+(?:[\p{L}\p{N}'’.\-]{1,30}[ \t]+){0,4}$/u;
+/**
+ * A house number right before the street type with no street words between ("Bygget 91 street") needs the
+ * street name before the number, after a lower-case word ("refers to Bygget 91 street"): "12 Road segments",
+ * "Added 3 Street View tiles" are not addresses. Matched against the text before the number.
+ */
+const NAME_BEFORE_NUMBER_RE = /(?<=[\p{Ll},][ \t]{1,3})\p{Lu}[\p{L}'’\-]{1,30}[ \t]+$/u;
+const NUMBER_ONLY_RE = /^\d{1,6}[A-Za-z]?(?:[ \t]*[-/][ \t]*\d{1,5})?,?[ \t]+$/;
+/** Lower-case function words never name a street: "line 88, in run" is not "88 … Run". */
+const STREET_FUNCTION_WORD_RE = /[ \t,](?:in|on|at|to|of|for|by|and|or|the|a|an|is|are|was|were|be|with|from|per|this|that|these|my|your|our|it|its|if|then|than|as)[ \t]/;
 // A leading \b (cheap, lets the engine skip to word starts) for the prefixes that start with an ASCII
 // letter, the full look-behind only for those that do not ("út").
 const PREFIX_ALTS = STREET_PREFIXES.split('|');
@@ -544,7 +992,9 @@ const PREFIX_WORD_LATIN_RE = new RegExp(
 );
 const FORWARD_NUMBER_RE = /(?:[\p{L}\p{N}'’.\-]{1,30}[ \t]+){0,5}?\d{1,5}[A-Za-z]?\.?(?![\p{L}\p{N}])/uy;
 const COMPOUND_RE = new RegExp(`${STREET_COMPOUND}[ \\t]+\\d{1,5}[A-Za-z]?(?![A-Za-z0-9\\u00C0-\\u024F])`, 'gi');
-const WORD_BACK_RE = /(?:[\p{L}'’\-]{1,30}[ \t]+){0,2}[\p{L}\-]{0,30}$/u;
+// Whole words before a compound street word are part of its name only when capitalised or a name particle
+// ("Karl Johans gate 22", "Dirk de Derdelaan 149"); "… Lindqvist at Kungsgatan 44" starts at "Kungsgatan".
+const WORD_BACK_RE = /(?:(?<![\p{L}'’\-])(?:\p{Lu}[\p{L}'’\-]{0,29}|de|van|von|der|den|del|di|da|du|la|le|y)[ \t]+){0,3}[\p{L}\-]{0,30}$/u;
 const BOX_RE = /(?<![\p{L}\p{N}])(?:P\.?[ \t]?O\.?[ \t]?Box|PSC[ \t]+\d{1,5},?[ \t]+Box|Unit[ \t]+\d{1,5}[ \t]+Box|USNS[ \t]+[A-Z][a-z]{1,20}|USNV[ \t]+[A-Z][a-z]{1,20}|USS[ \t]+[A-Z][a-z]{1,20})[ \t]+\d{1,6}/giu;
 
 /** Every BOX_RE match holds "box", "uss" or "usn" (its "u" and "i" flags: Unicode case folding too). */
@@ -552,6 +1002,14 @@ const BOX_HINT_RE = /box|uss|usn/iu;
 const WORDS_TO_EOL_RE = /\p{L}[\p{L}'’.\-]{0,30}(?:[ \t]+\p{L}[\p{L}'’.\-]{0,30}){0,4}(?=[ \t]*(?:\r?\n|,|$))/uy;
 // Military addresses: "USS Dam", "USNS Frías", "USCGC Kristjánsdóttir" followed by an FPO/APO line.
 const SHIP_RE = /(?<![\p{L}\p{N}])(?:USS|USNS|USNV|USCGC)[ \t]+\p{Lu}[\p{L}'’\-]{0,30}(?=[ \t]*\r?\n[ \t]*(?:FPO|APO|DPO)\b)/gu;
+
+/** English one-word streets after a house number: "56 Kingsway", "88 Queensway", "1619 Broadway". */
+const WAY_COMPOUND_RE = /(?<![\p{L}\p{N}])\d{1,5}[A-Za-z]?[ \t]+\p{Lu}\p{Ll}{1,20}way(?![\p{L}\p{N}])/gu;
+/**
+ * A unit or plot before the street or locality ("Room 1203, 88 Queensway", "Plot 14, Sector 18, Gurugram",
+ * "House No. 221, MG Road"): an anchor that needs an address cue, a postal code or more lines to count.
+ */
+const UNIT_FIRST_RE = /\b(?:Plot|House No\.?|Flat|Block|Room|Unit|Suite|Apt\.?|Apartment|Level|Shop|Office)[ \t]+(?:No\.?[ \t]*)?\d{1,5}[A-Za-z]?(?:[-/]\d{1,5})?(?=,)/g;
 
 /** Street lines as [start, end) pairs, from the four anchor kinds. */
 function streetLines(text: string): Array<[number, number]> {
@@ -564,7 +1022,14 @@ function streetLines(text: string): Array<[number, number]> {
     if (d < floor) return;
     const from = Math.max(floor, d - 48);
     const b = BACK_NUMBER_RE.exec(text.slice(from, m.index));
-    if (b) out.push([from + b.index, m.index + m[0].length]);
+    if (!b || STREET_FUNCTION_WORD_RE.test(b[0])) return;
+    let s0 = from + b.index;
+    if (NUMBER_ONLY_RE.test(b[0])) {
+      const w = NAME_BEFORE_NUMBER_RE.exec(text.slice(Math.max(0, s0 - 40), s0));
+      if (!w) return;
+      s0 -= w[0].length;
+    }
+    out.push([s0, m.index + m[0].length]);
   });
   const prefixRe = text.indexOf('ú') < 0 && text.indexOf('Ú') < 0 ? PREFIX_WORD_LATIN_RE : PREFIX_WORD_RE;
   eachMatch(prefixRe, text, (m) => {
@@ -595,21 +1060,31 @@ function streetLines(text: string): Array<[number, number]> {
     out.push([start, m.index + m[0].length]);
   });
   if (BOX_HINT_RE.test(text)) eachMatch(BOX_RE, text, (m) => out.push([m.index, m.index + m[0].length]));
+  if (text.indexOf('way') >= 0) eachMatch(WAY_COMPOUND_RE, text, (m) => out.push([m.index, m.index + m[0].length]));
   return out;
 }
 
 // Separator between address parts: spaces, a comma, or up to two line breaks (with "> " / "??? " quote marks).
 const SEP = "(?:[ \\t]*(?:,|\\r?\\n)[ \\t]*(?:\\r?\\n[ \\t]*)?(?:[>?]{1,3}[ \\t]*)?|[ \\t]+)";
 const UNIT_RE = new RegExp(`^${SEP}(?:apt\\.?|apartment|suite|ste\\.?|unit|floor|fl\\.?|room|rm\\.?|bldg\\.?|building|#)[ \\t]*#?[ \\t]*[\\p{L}\\p{N}\\-]{1,8}`, 'iu');
+/**
+ * Postal codes: NL "1015 CJ", BR "01310-200", 4–6 digits with an optional 3–4 digit extension (US ZIP+4,
+ * PT "1100-053"), SE / GR / CZ "111 35" (not a phone number's "089 72 63 41"), PL "00-514", CA "H3B 1K9",
+ * UK "NW1 6XE". (JP "100-0005" is left out: it is also a 7-digit phone number.)
+ */
+const POSTAL =
+  '\\d{4}[ \\t]?[A-Z]{2}(?![A-Za-z])|\\d{5}-\\d{3}(?!\\d)|\\d{4,6}(?:-\\d{3,4})?|\\d{3}[ \\t]\\d{2}(?![ \\t]*\\d)|\\d{2}-\\d{3}(?![-\\d])|[A-Z]\\d[A-Z][ \\t]?\\d[A-Z]\\d|[A-Z]{1,2}\\d[A-Z\\d]?[ \\t]?\\d[A-Z]{2}';
 const US_STATES = 'AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|AA|AE|AP|PR|GU|VI|AB|BC|MB|NB|NL|NS|ON|PE|QC|SK|NSW|VIC|QLD|TAS|ACT';
 // A locality part: city / country words, optional state code, optional postal code; bounded.
 const LOCALITY_RE = new RegExp(
-  `^${SEP}(?:(?:[\\p{Lu}][\\p{L}'’.\\-]{0,30}|[\\p{Ll}][\\p{L}'’.\\-]{2,30})(?:[ \\t]+(?:[\\p{L}][\\p{L}'’.\\-]{0,30})){0,3})?(?:[ \\t]*,?[ \\t]*(?:${US_STATES}|nan))?(?:[ \\t]*,?[ \\t]*(?:\\d{4,6}(?:-\\d{4})?|[A-Z]{1,2}\\d[A-Z\\d]?[ \\t]?\\d[A-Z]{2}))?`,
+  `^${SEP}(?:(?:[\\p{Lu}][\\p{L}'’.\\-]{0,30}|[\\p{Ll}][\\p{L}'’.\\-]{2,30})(?![\\p{L}\\p{N}])(?:[ \\t]+(?:[\\p{L}][\\p{L}'’.\\-]{0,30})(?![\\p{L}\\p{N}])){0,3})?(?:[ \\t]*,?[ \\t]*(?:${US_STATES}|nan))?(?:[ \\t]*,?[ \\t]*(?:${POSTAL}))?`,
   'u',
 );
-const STATE_POSTAL_RE = new RegExp(`^${SEP}(?:(?:${US_STATES})[ \\t]+)?(?:\\d{4,6}(?:-\\d{4})?|[A-Z]{1,2}\\d[A-Z\\d]?[ \\t]?\\d[A-Z]{2})(?![\\p{L}\\p{N}])`, 'u');
-const POSTAL_END = /(?:\d{4,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$/;
-const ADDRESS_CUE = /\b(?:address(?:es)?|addr|live[sd]? (?:at|in)|living at|located at|office is at|ship(?:ped)? to|send (?:it |a new one )?to|sent to|deliver(?:ed)? to|mail(?:ed)? to|moved to|return to|taxi to|residence|resides|home|billing|shipping|street|here they are)\b/i;
+const STATE_POSTAL_RE = new RegExp(`^${SEP}(?:(?:${US_STATES})[ \\t]+)?(?:${POSTAL})(?![\\p{L}\\p{N}])`, 'u');
+const POSTAL_END = new RegExp(`(?:${POSTAL})$`);
+/** One to three capitalised words right after a postal code on the same line; group 1 is the first. */
+const CITY_AFTER_POSTAL_RE = /[ \t]+(\p{Lu}[\p{L}'’\-]{1,30})(?:[ \t]+\p{Lu}[\p{L}'’\-]{0,30}){0,2}(?![\p{L}\p{N}])/uy;
+const ADDRESS_CUE = /\b(?:address(?:es)?|addr|live[sd]? (?:at|in)|living at|located at|office is at|ship(?:ped)? to|send (?:it |a new one )?to|sent to|deliver(?:ed)? to|mail(?:ed)? to|moved to|return to|taxi to|residence|resides|(?<![\/\\])home(?![\/\\])|billing|shipping|street|here they are)\b/i;
 const PROSE_START = /^[ \t,]*(?:for|and|or|but|the|to|is|was|if|so|please|thanks|last|this|that|with|in|on|at|i|we|you|he|she|they|it|my|your|our|can|could|will|would|should|may|might)\b/i;
 // Number + words + number ("92 Eusebio Dávila 57", "21 Turjaška 46"): accepted only with an address
 // cue, a unit line, a postal code or a multi-line block after it.
@@ -618,13 +1093,25 @@ const NWN_RE = /\d(?<![\p{L}\p{N}.,:\/\-]\d)\d{0,4}[ \t]+(?:\d{1,5}[ \t]+)?(?:\p
 export function findAddresses(text: string): Candidate[] {
   const out: Candidate[] = [];
   if (!/\d/.test(text)) return out;
-  const anchors: Array<[number, number, boolean]> = streetLines(text).map(([a, b]) => [a, b, true]);
-  eachMatch(NWN_RE, text, (m) => anchors.push([m.index, m.index + m[0].length, false]));
+  // [start, end, kind]: 1 a street line, 0 number + words + number, 2 a unit first ("Flat 3,").
+  const anchors: Array<[number, number, number]> = streetLines(text).map(([a, b]) => [a, b, 1]);
+  eachMatch(NWN_RE, text, (m) => anchors.push([m.index, m.index + m[0].length, 0]));
+  eachMatch(UNIT_FIRST_RE, text, (m) => anchors.push([m.index, m.index + m[0].length, 2]));
   anchors.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let lastEnd = -1;
-  for (const [s0, e0, typed] of anchors) {
+  let unitStart = -1;
+  for (let i = 0; i < anchors.length; i++) {
+    const [s0, e0, kind] = anchors[i];
     if (s0 < lastEnd) continue;
-    let start = s0;
+    // A unit right before a street line ("Flat 12, 8 Hanover Square"): the street line is the anchor,
+    // and the address starts at the unit.
+    if (kind === 2 && i + 1 < anchors.length && anchors[i + 1][0] <= e0 + 3) {
+      unitStart = s0;
+      continue;
+    }
+    const typed = kind === 1;
+    let start = unitStart >= 0 && unitStart < s0 && s0 - unitStart < 40 ? unitStart : s0;
+    unitStart = -1;
     let end = e0;
     // Leading house number on its own ("78 Camiño Ancho 91"): include a number right before.
     const pre = /(?:^|[^\p{L}\p{N}])(\d{1,5}[ \t]+)$/u.exec(text.slice(Math.max(0, start - 8), start));
@@ -648,6 +1135,10 @@ export function findAddresses(text: string): Candidate[] {
       end += part.replace(/[ \t]+$/, '').length;
       if (POSTAL_END.test(text.slice(start, end))) {
         postal = true;
+        // Postal code before the city ("10115 Berlin", "111 35 Stockholm", "1015 CJ Amsterdam").
+        CITY_AFTER_POSTAL_RE.lastIndex = end;
+        const city = CITY_AFTER_POSTAL_RE.exec(text);
+        if (city && !NOT_NAMES.has(city[1].toLowerCase())) end += city[0].length;
         break;
       }
     }

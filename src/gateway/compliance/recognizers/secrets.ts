@@ -8,8 +8,8 @@
  * value together), which keeps the scan linear on adversarial input.
  */
 import type { Candidate } from './candidate.js';
-import { eachMatch } from './candidate.js';
-import { charClasses, looksLikeHash, looksLikeUuid, shannonEntropy } from '../validators.js';
+import { eachMatch, Hit } from './candidate.js';
+import { charClasses, entropyScratch, looksLikeHash, looksLikeUuid, shannonEntropy, shannonEntropyOf } from '../validators.js';
 import { findContextSecrets } from './secrets-context.js';
 
 interface VendorPattern {
@@ -29,6 +29,13 @@ interface VendorPattern {
   sticky?: RegExp;
   /** A cheap regex that must match somewhere before the pattern is run (for one-character hints). */
   gate?: RegExp;
+  /** "secret:<name>", set once below (not a template string per finding). */
+  recognizer?: string;
+  /**
+   * For gated patterns: the shortest match, all of it token characters (runs.ts), so the pattern can only
+   * match inside a token run at least this long (the gate regex itself costs ~3 ms per MB of dotted text).
+   */
+  minRun?: number;
 }
 
 const TB = '(?![A-Za-z0-9_\\-])'; // token boundary after
@@ -161,11 +168,11 @@ const VENDORS: VendorPattern[] = [
   v('grafana', '(?:glc_[A-Za-z0-9+/=_]{32,400}|glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})', 0.95, ['glc_', 'glsa_']),
   v('salesforce', '00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,120}', 0.9, ['00D']),
   v('azure_secret', '[A-Za-z0-9_~.\\-]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}', 0.9, ['Q~']),
-  v('discord_bot', '[MNO][A-Za-z0-9_\\-]{23,26}\\.[A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{27,40}', 0.85, ['.'], /\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27}/),
+  { ...v('discord_bot', '[MNO][A-Za-z0-9_\\-]{23,26}\\.[A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{27,40}', 0.85, ['.'], /\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27}/), minRun: 24 + 1 + 6 + 1 + 27 },
   v('defined_networking', 'dnkey-[A-Z0-9]{26}-[A-Z0-9]{52}'),
   v('doppler', 'dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,50}', 0.95, ['dp.']),
   v('akamai', 'akab-[a-z0-9]{16}-[a-z0-9]{16}'),
-  v('facebook_app', '\\d{15,16}\\|[A-Za-z0-9_\\-]{27}', 0.85, ['|'], /\d\|[A-Za-z0-9_\-]{27}/),
+  { ...v('facebook_app', '\\d{15,16}\\|[A-Za-z0-9_\\-]{27}', 0.85, ['|'], /\d\|[A-Za-z0-9_\-]{27}/), minRun: 15 + 1 + 27 },
   v('deepseek', 'sk-[a-f0-9]{32}', 0.9),
   v('together', 'tgp_v1_[A-Za-z0-9_\\-]{40,50}'),
   v('supabase', 'sbp_(?:v0_)?[a-f0-9]{40}'),
@@ -175,7 +182,7 @@ const VENDORS: VendorPattern[] = [
   // Microsoft "common annotated security key" format (Azure DevOps PATs, AI services, storage keys):
   // 52 random characters, then the fixed JQQJ9 signature and a provider/version tail.
   { name: 'azure_cask', re: /(?<![A-Za-z0-9_\-+\/])[A-Za-z0-9+\/]{52}JQQJ9[9DH][A-Za-z0-9+\/]{12,40}={0,2}(?![A-Za-z0-9_\-+\/=])/g, score: 0.95, hints: ['JQQJ9'] },
-  v('mailgun_key', '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', 0.85, ['-'], /-[a-f0-9]{8}-[a-f0-9]{8}(?![A-Za-z0-9_\-])/),
+  { ...v('mailgun_key', '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', 0.85, ['-'], /-[a-f0-9]{8}-[a-f0-9]{8}(?![A-Za-z0-9_\-])/), minRun: 32 + 1 + 8 + 1 + 8 },
   v('alibaba', 'LTAI[A-Za-z0-9]{12,20}', 0.9),
   v('gitlab_session', '_gitlab_session=[a-f0-9]{32}', 0.95, ['_gitlab_session=']),
   v('grafana_key', 'eyJrIjoi[A-Za-z0-9+/=]{50,300}', 0.9),
@@ -185,6 +192,8 @@ const VENDORS: VendorPattern[] = [
   v('wundergraph', 'cosmo_[A-Za-z0-9]{30,40}', 0.85),
   v('nkey', '(?:SAA|SCA|SNA|SOA|SPA|SUA|SXA)[A-Z2-7]{55}', 0.95),
 ];
+
+for (const p of VENDORS) p.recognizer = `secret:${p.name}`;
 
 const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,16} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
 
@@ -236,16 +245,61 @@ function findAuthHeaders(text: string, out: Candidate[]): void {
   });
 }
 
+// Regexes of the per-keyword / per-value rules below, built once: a regex literal inside a function is a
+// new RegExp object each time it is evaluated, and these run 100k+ times on keyword-dense text.
+const PLACEHOLDER_MASK_RE = /^[*xX.•#?_\-]+$/;
+const PLACEHOLDER_REF_RE = /^(?:\$\{|\$\(|\$[A-Z_]|%\(|%[A-Z_]+%|\{\{|<[^>]{0,40}>$|\[[^\]]{0,40}\]$|os\.|process\.env|env\(|getenv|System\.getenv)/i;
+const PLACEHOLDER_WORD_RE = /^(?:password|passwd|secret|token|changeme|change_me|your[_\-]?\w{0,20}|example\w{0,10}|redacted|placeholder|none|null|nil|undefined|true|false|string|required|optional|\*{3,}|xxx+|todo|dummy|test|sample|fake)$/i;
+const PLACEHOLDER_CONST_RE = /^\[?[A-Z_]{2,40}\]?$/;
+const CLI_FLAG_BEFORE_RE = /-{1,2}[\w\-]{0,20}$/;
+const FULL_PASSWORD_RE = /^pass(?:word|wd|phrase)$/;
+const SHORT_KEY_RE = /^(?:pw|pwd|api|key|otp|mfa|cred|auth)$/i;
+const IDENTIFIED_RE = /^identified/i;
+const KEY_METADATA_SUFFIX_RE = /^[_\-.]?(?:id|ids|len|length|count|min|max|size|hash|type|field|label|hint|policy|rules?|reset|expir\w*|url|uri|file|path|name|prompt|input|regex|pattern|validation|nr\.?|no\.?|num|number)$/i;
+const PASSWORD_FOR_USER_RE = /^[ \t]{1,3}for[ \t]{1,3}[\w.@\-]{1,40}(?=[ \t]{0,3}[:=])/;
+const COMPARISON_RE = /^(?:===?|!==?)[ \t]*(?=["'`])/;
+const SETTER_CALL_RE = /^[,(][ \t]*["']/;
+const TYPE_ANNOTATION_QUOTED_RE = /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*(?=["'`])/;
+const TYPE_ANNOTATION_RE = /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*/;
+const PROSE_IS_RE = /^is\s/i;
+const SET_OR_DEFINE_BEFORE_RE = /(?:#[ \t]*define|%define|%global|\bset|\bexport)[ \t]+\w*$/i;
+const DEFINE_BEFORE_RE = /(?:#[ \t]*define|%define|%global)[ \t]+$/i;
+const SQL_CREATE_USER_BEFORE_RE = /\b(?:create|alter)[ \t]+(?:user|role)\b[^\n]{0,80}$/i;
+const HEX_LITERAL_RE = /^0x[0-9a-f]+$/i;
+const URL_VALUE_RE = /^(?:https?:)?\/\//;
+const DIGITS_DOTS_RE = /^[\d.]+$/;
+const CODE_VALUE_RE = /^(?:function|new |await |require\(|this\.|self\.|[a-z_]+\()/;
+const CAMEL_WORD_RE = /^[a-z][A-Za-z]{2,30}$/;
+const PHRASE_RE = /^[a-z]+(?: [a-z]+){2,}$/i;
+const GENERIC_KEY_RE = /^(?:key|api|auth|nonce|otp|mfa|salt|signature|cred)$/;
+const SECRET_KEY_NAME_RE = /secret|token|api[_\-. ]?key|apikey|access[_\-]?key/;
+const SNAKE_WORDS_RE = /^[a-z]+(?:[_\-][a-z]+)*$/;
+const LETTERS_ONLY_RE = /^[A-Za-z]+$/;
+
 /** Placeholders, env references and templating are not secrets. */
 export function isPlaceholder(v: string): boolean {
   const s = v.trim();
   if (s.length < 4) return true;
-  if (/^[*xX.•#?_\-]+$/.test(s)) return true;
-  if (/^(?:\$\{|\$\(|\$[A-Z_]|%\(|%[A-Z_]+%|\{\{|<[^>]{0,40}>$|\[[^\]]{0,40}\]$|os\.|process\.env|env\(|getenv|System\.getenv)/i.test(s)) return true;
-  if (/^(?:password|passwd|secret|token|changeme|change_me|your[_\-]?\w{0,20}|example\w{0,10}|redacted|placeholder|none|null|nil|undefined|true|false|string|required|optional|\*{3,}|xxx+|todo|dummy|test|sample|fake)$/i.test(s)) return true;
-  if (/^\[?[A-Z_]{2,40}\]?$/.test(s) && s.includes('_')) return true; // MY_API_KEY style references
+  // Each regex runs only when the first character can start one of its matches (a table lookup; the
+  // regexes run per judged value, 40k+ times on key-dense text). Non-ASCII first characters never match
+  // the ASCII-only alternatives, even with the "i" flag (no "u" flag: no case folding across ASCII).
+  const f = s.charCodeAt(0);
+  const can = f < 128 ? PLACEHOLDER_FIRST[f] : f === 0x2022 /* • */ ? MASK_FIRST : 0;
+  if ((can & MASK_FIRST) !== 0 && PLACEHOLDER_MASK_RE.test(s)) return true;
+  if ((can & REF_FIRST) !== 0 && PLACEHOLDER_REF_RE.test(s)) return true;
+  if ((can & WORD_FIRST) !== 0 && PLACEHOLDER_WORD_RE.test(s)) return true;
+  if (s.includes('_') && PLACEHOLDER_CONST_RE.test(s)) return true; // MY_API_KEY style references
   return false;
 }
+
+// First characters that can start a match of each placeholder regex (bits in PLACEHOLDER_FIRST).
+const MASK_FIRST = 1;
+const REF_FIRST = 2;
+const WORD_FIRST = 4;
+const PLACEHOLDER_FIRST = new Uint8Array(128);
+for (const ch of '*xX.#?_-') PLACEHOLDER_FIRST[ch.charCodeAt(0)] |= MASK_FIRST;
+for (const ch of '$%{<[oOpPeEgGsS') PLACEHOLDER_FIRST[ch.charCodeAt(0)] |= REF_FIRST;
+for (const ch of 'pstcyerunfodPSTCYERUNFOD*xX') PLACEHOLDER_FIRST[ch.charCodeAt(0)] |= WORD_FIRST;
 
 // Key-like names. Matched as a whole word part; the value is parsed by hand after the separator.
 const KEY_RE = /(?:passworsd|pass(?:word|wd|phrase|code)?|pa?s{0,2}w(?:o?r)?d|pw|secret|token|api[_\-. ]?key|apikey|access[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|cred|auth(?:[_\-]?key)?|signature|session[_\-]?key|license[_\-]?key|encryption[_\-]?key|bearer|api|key|otp|mfa|identified(?:[ \t]+with[ \t]+'?\w{1,40}'?)?[ \t]+(?:by|as))/gi;
@@ -265,15 +319,25 @@ const isCloser = (c: number): boolean => c === 34 || c === 39 || c === 93 || c =
 const isQuote = (c: number): boolean => c === 34 || c === 39 || c === 96;
 
 /**
+ * Char code at `i`, or -1 outside the text. Reads past either end return NaN from charCodeAt, and in
+ * optimized code the first such read at each site deoptimizes its function; the key-value functions are
+ * large, so each of those costs a recompile of 30–200 ms of compiler CPU in the scan that hits it (the
+ * last keyword of a text, or one at offset 0). -1 fails every class test below exactly as NaN did.
+ */
+function codeAt(text: string, i: number): number {
+  return i >= 0 && i < text.length ? text.charCodeAt(i) : -1;
+}
+
+/**
  * "--password xyz": the keyword is (part of) a command-line flag. A plain function, not a closure made
  * per keyword hit (tsx's keepNames wraps every closure creation in a defineProperty call).
  */
 function cliFlag(text: string, at: number): boolean {
-  if (at >= 1 && text[at - 1] === '-') return true;
+  if (codeAt(text, at - 1) === 45 /* - */) return true;
   // Otherwise the flag's name runs up to `at`: the character before must be one of [\w-] (no regex else).
-  const c = text.charCodeAt(at - 1);
+  const c = codeAt(text, at - 1);
   if (!(isLower(c) || isUpper(c) || (c >= 48 && c <= 57) || c === 95)) return false;
-  return /-{1,2}[\w\-]{0,20}$/.test(text.slice(Math.max(0, at - 22), at));
+  return CLI_FLAG_BEFORE_RE.test(text.slice(Math.max(0, at - 22), at));
 }
 
 /**
@@ -282,17 +346,20 @@ function cliFlag(text: string, at: number): boolean {
  */
 function typeAnnotationAt(text: string, s: number): boolean {
   let i = s + 1;
-  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
-  const c = text.charCodeAt(i);
+  while (isBlank(codeAt(text, i))) i++;
+  const c = codeAt(text, i);
   if (!(isLower(c) || isUpper(c) || c === 95)) return false;
   let k = 0;
   for (i++; k < 30; i++, k++) {
-    const d = text.charCodeAt(i);
+    const d = codeAt(text, i);
     if (!(isLower(d) || isUpper(d) || (d >= 48 && d <= 57) || d === 95 || d === 46 || d === 91 || d === 93)) break;
   }
-  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
-  return text.charCodeAt(i) === 61; // =
+  while (isBlank(codeAt(text, i))) i++;
+  return codeAt(text, i) === 61; // =
 }
+
+/** Space or tab. */
+const isBlank = (c: number): boolean => c === 32 || c === 9;
 
 /**
  * Cheap pre-check for "#define KEY" / "%global KEY": blanks right before `at`, and before them a word
@@ -300,10 +367,28 @@ function typeAnnotationAt(text: string, s: number): boolean {
  */
 function defineWordBefore(text: string, at: number): boolean {
   let i = at - 1;
-  if (!(text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) return false;
-  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
-  const c = text.charCodeAt(i) | 0x20;
+  if (!isBlank(codeAt(text, i))) return false;
+  while (i >= 0 && isBlank(codeAt(text, i))) i--;
+  const c = codeAt(text, i) | 0x20;
   return c === 101 || c === 108; // e, l
+}
+
+/** Scan state of findKeyValues, one object per scan (also carries judgeKey's side results). */
+interface KeyScan {
+  /** End of the last value reported: a keyword inside it starts nothing new. */
+  lastValueEnd: number;
+  /** Set by keyValueStart: the value's opening quote ('' when unquoted). */
+  quote: string;
+  /** Set by keyValueStart: "token is …" (prose), weaker evidence than "=" or ":". */
+  proseSep: boolean;
+  /**
+   * Per-scan tables, made on first use (most texts judge no value): recognizer names by lower-cased key
+   * name (not a regex replace per finding), whether a key name is generic (GENERIC_KEY_RE), and
+   * shannonEntropy's count table.
+   */
+  recognizers?: Map<string, string>;
+  generic?: Map<string, boolean>;
+  scratch?: number[];
 }
 
 /**
@@ -311,93 +396,164 @@ function defineWordBefore(text: string, at: number): boolean {
  * call site sees every recognizer's callback): keyword-dense text ("key: key: …") runs this per keyword.
  */
 function findKeyValues(text: string, out: Candidate[]): void {
-  const st = { lastValueEnd: -1 };
+  const st: KeyScan = { lastValueEnd: -1, quote: '', proseSep: false, recognizers: undefined, generic: undefined, scratch: undefined };
   KEY_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   // (KEY_RE never matches the empty string.)
-  while ((m = KEY_RE.exec(text)) !== null) judgeKey(text, m, st, out);
+  while ((m = KEY_RE.exec(text)) !== null) {
+    // A keyword inside the value just found ("password=password=…") starts nothing new.
+    if (m.index < st.lastValueEnd) continue;
+    judgeKey(text, m.index, m[0], st, out);
+  }
 }
 
-/** One keyword hit of findKeyValues; `st.lastValueEnd` is the end of the last value reported. */
-function judgeKey(text: string, m: RegExpExecArray, st: { lastValueEnd: number }, out: Candidate[]): void {
-  // A keyword inside the value just found ("password=password=…") starts nothing new.
-  if (m.index < st.lastValueEnd) return;
-  const kw = m[0];
-  let i = m.index + kw.length;
+/**
+ * One keyword hit of findKeyValues. Split in three (keyword, separator, value) so each part stays small:
+ * V8 compiles a function with everything it inlines, and this runs for every keyword of a text.
+ */
+function judgeKey(text: string, at: number, kw: string, st: KeyScan, out: Candidate[]): void {
+  let i = at + kw.length;
   // The keyword must end an identifier part: the next char is not a lowercase letter (so "keyboard",
   // "tokenize", "passenger" don't count), but "AwsSecretKey", "db_password", "API_KEY_2" do.
   // Character classes by code unit (this runs for every keyword hit; a regex per character was most
   // of the cost on keyword-dense input).
-  const next = text.charCodeAt(i); // NaN at the end: every class test below is false
+  const next = codeAt(text, i); // -1 at the end: every class test below is false
   // ("s" can only be a one-character string, so the old "es" alternative never applied.)
   if (isLower(next) && next !== 115 /* s */) return;
   // The keyword starts an identifier part: "stopword" and "keyword" hide no "pword"/"key".
-  const prev = m.index > 0 ? text.charCodeAt(m.index - 1) : NaN;
+  const prev = codeAt(text, at - 1);
   const k0 = kw.charCodeAt(0);
   if (isLower(prev) && !isUpper(k0)) return;
   // …except a full "password" glued to an upper-case prefix ("ANYpassword", "DBpassword").
-  if (isUpper(prev) && isLower(k0) && !/^pass(?:word|wd|phrase)$/.test(kw)) return;
+  if (isUpper(prev) && isLower(k0) && !FULL_PASSWORD_RE.test(kw)) return;
   // Short keywords must end the identifier outright ("PWR_MGM", "APIs", "KEYBOARD" are not keys).
-  if (kw.length <= 4 && (isLower(next) || isUpper(next)) && /^(?:pw|pwd|api|key|otp|mfa|cred|auth)$/i.test(kw)) return;
-  const isIdentified = (k0 === 105 || k0 === 73) && /^identified/i.test(kw);
+  if (kw.length <= 4 && (isLower(next) || isUpper(next)) && SHORT_KEY_RE.test(kw)) return;
+  const isIdentified = (k0 === 105 || k0 === 73) && IDENTIFIED_RE.test(kw);
   // Skip the rest of the identifier (e.g. "_value", "Key2"), then closing quotes/brackets.
   let k = 0;
   const idStart = i;
-  while (i < text.length && k < 32 && isIdentChar(text.charCodeAt(i))) { i++; k++; }
+  while (k < 32 && isIdentChar(codeAt(text, i))) { i++; k++; }
   // "password_id", "token_length", "secret_field": metadata about a secret, not the secret.
   // "Pass-Nr.", "pass_no": the number of a pass (passport, ID card), not a password.
-  if (i > idStart && /^[_\-.]?(?:id|ids|len|length|count|min|max|size|hash|type|field|label|hint|policy|rules?|reset|expir\w*|url|uri|file|path|name|prompt|input|regex|pattern|validation|nr\.?|no\.?|num|number)$/i.test(text.slice(idStart, i))) return;
+  if (i > idStart && KEY_METADATA_SUFFIX_RE.test(text.slice(idStart, i))) return;
   // "password for root: x" names whose password it is before the separator.
   // (One test per hit, reused below: PASSWORD_KEY has the "i" flag and `kw` is ASCII, so its lower-case
   // form gives the same answer.)
-  const passwordKey = PASSWORD_KEY.test(kw);
+  // (Every PASSWORD_KEY alternative starts with "p" or "i": other keywords skip the regex.)
+  const k0l = k0 | 0x20;
+  const passwordKey = (k0l === 112 || k0l === 105) && PASSWORD_KEY.test(kw);
   if (passwordKey) {
-    const forUser = /^[ \t]{1,3}for[ \t]{1,3}[\w.@\-]{1,40}(?=[ \t]{0,3}[:=])/.exec(text.slice(i, i + 52));
+    // (The form is 1–3 blanks then "for": checked before the slice and the regex.)
+    const forAt = isBlank(codeAt(text, i)) && (text.startsWith('for', i + 1) || text.startsWith('for', i + 2) || text.startsWith('for', i + 3));
+    const forUser = forAt ? PASSWORD_FOR_USER_RE.exec(text.slice(i, i + 52)) : null;
     if (forUser) i += forUser[0].length;
   }
   let j = 0;
-  while (i < text.length && j < 3 && isCloser(text.charCodeAt(i))) { i++; j++; }
-  // Separator: "=", ":", ":=", "=>", "is", or a CLI space ("--password xyz").
+  while (j < 3 && isCloser(codeAt(text, i))) { i++; j++; }
+  const s = keyValueStart(text, at, i, passwordKey, isIdentified, st);
+  if (s >= 0) judgeValue(text, kw, s, isIdentified || passwordKey, st, out);
+}
+
+/**
+ * The separator after a key name (ending at `i`): "=", ":", ":=", "=>", "is", or a CLI space ("--password
+ * xyz"), then blanks and an optional opening quote (into `st.quote`). Returns where the value starts, or
+ * -1 when there is no separator.
+ */
+function keyValueStart(text: string, at: number, i: number, passwordKey: boolean, isIdentified: boolean, st: KeyScan): number {
   let s = i;
-  while (s < text.length && s - i < 4 && (text[s] === ' ' || text[s] === '\t')) s++;
+  while (s - i < 4 && isBlank(codeAt(text, s))) s++;
   let sepFound = false;
   let proseSep = false; // "token is …": prose, weaker evidence than "=" or ":"
   // The separator's first character decides which forms can apply (the regexes below are per hit).
-  const sc = text[s];
+  const sc = codeAt(text, s);
   // Literal comparisons leak the literal ("if password == 'x'").
-  const cmp = sc === '=' || sc === '!' ? /^(?:===?|!==?)[ \t]*(?=["'`])/.exec(text.slice(s, s + 6)) : null;
+  const cmp = sc === 61 /* = */ || sc === 33 /* ! */ ? COMPARISON_RE.exec(text.slice(s, s + 6)) : null;
   if (cmp) { s += cmp[0].length; sepFound = true; }
   // Function-style setters: CURLOPT_PASSWORD, "value" / setPassword("value").
-  else if ((sc === ',' || sc === '(') && /^[,(][ \t]*["']/.test(text.slice(s, s + 4))) { s += 1; sepFound = true; }
+  else if ((sc === 44 /* , */ || sc === 40 /* ( */) && SETTER_CALL_RE.test(text.slice(s, s + 4))) { s += 1; sepFound = true; }
   // Type annotations: "password: String = \"x\"", "passwd: str = \"x\"".
-  else if (sc === ':' && typeAnnotationAt(text, s) && /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*(?=["'`])/.test(text.slice(s, s + 48))) {
-    s += /^:[ \t]*[A-Za-z_][\w.\[\]]{0,30}[ \t]*=[ \t]*/.exec(text.slice(s, s + 48))![0].length;
+  else if (sc === 58 /* : */ && typeAnnotationAt(text, s) && TYPE_ANNOTATION_QUOTED_RE.test(text.slice(s, s + 48))) {
+    s += TYPE_ANNOTATION_RE.exec(text.slice(s, s + 48))![0].length;
     sepFound = true;
   }
-  else if (text.startsWith(':=', s) || text.startsWith('=>', s) || text.startsWith('->', s)) { s += 2; sepFound = true; }
-  else if (text[s] === '=' || text[s] === ':') { s += 1; sepFound = true; }
-  else if ((sc === 'i' || sc === 'I') && /^is\s/i.test(text.slice(s, s + 3))) { s += 2; sepFound = true; proseSep = true; }
-  // Space-separated forms: SQL "IDENTIFIED BY 'x'" / "PASSWORD 'x'", "#define password \"x\"", "SET password \"x\"".
-  const spaceQuoted = s > i && isQuote(text.charCodeAt(s)) && (isIdentified || passwordKey || /(?:#[ \t]*define|%define|%global|\bset|\bexport)[ \t]+\w*$/i.test(text.slice(Math.max(0, m.index - 16), m.index)));
-  // "#define KEY" needs a space right before the keyword and "define"/"global" before that.
-  const defineSpace = s > i && defineWordBefore(text, m.index) && /(?:#[ \t]*define|%define|%global)[ \t]+$/i.test(text.slice(Math.max(0, m.index - 12), m.index));
-  if (isIdentified) sepFound = true;
-  // SQL "CREATE ROLE x WITH LOGIN PASSWORD secret;" (unquoted after a space).
-  if (!sepFound && s > i && passwordKey && /\b(?:create|alter)[ \t]+(?:user|role)\b[^\n]{0,80}$/i.test(text.slice(Math.max(0, m.index - 90), m.index))) sepFound = true;
-  if (!sepFound && !(s > i && cliFlag(text, m.index)) && !spaceQuoted && !defineSpace) return;
-  if (text[s] === '=' && sepFound) return; // "==" comparison
-  while (s < text.length && s - i < 12 && (text[s] === ' ' || text[s] === '\t')) s++;
+  // ":=", "=>", "->" (by code unit: this runs for every keyword of a text).
+  else if ((sc === 58 && codeAt(text, s + 1) === 61) || (sc === 61 && codeAt(text, s + 1) === 62) || (sc === 45 && codeAt(text, s + 1) === 62)) { s += 2; sepFound = true; }
+  else if (sc === 61 || sc === 58) { s += 1; sepFound = true; }
+  else if ((sc === 105 /* i */ || sc === 73 /* I */) && PROSE_IS_RE.test(text.slice(s, s + 3))) { s += 2; sepFound = true; proseSep = true; }
+  if (!sepFound) {
+    // Space-separated forms: SQL "IDENTIFIED BY 'x'" / "PASSWORD 'x'", "#define password \"x\"", "SET password \"x\"".
+    const spaceQuoted = s > i && isQuote(codeAt(text, s)) && (isIdentified || passwordKey || SET_OR_DEFINE_BEFORE_RE.test(text.slice(Math.max(0, at - 16), at)));
+    // "#define KEY" needs a space right before the keyword and "define"/"global" before that.
+    const defineSpace = s > i && defineWordBefore(text, at) && DEFINE_BEFORE_RE.test(text.slice(Math.max(0, at - 12), at));
+    if (isIdentified) sepFound = true;
+    // SQL "CREATE ROLE x WITH LOGIN PASSWORD secret;" (unquoted after a space).
+    if (!sepFound && s > i && passwordKey && SQL_CREATE_USER_BEFORE_RE.test(text.slice(Math.max(0, at - 90), at))) sepFound = true;
+    if (!sepFound && !(s > i && cliFlag(text, at)) && !spaceQuoted && !defineSpace) return -1;
+  }
+  if (codeAt(text, s) === 61 && sepFound) return -1; // "==" comparison
+  while (s - i < 12 && isBlank(codeAt(text, s))) s++;
   // Optional opening quote(s) and an HTML-escaped quote.
   let quote = '';
-  if (isQuote(text.charCodeAt(s))) { quote = text[s]; s++; }
-  else if (text.startsWith('\\"', s)) { quote = '\\"'; s += 2; }
-  else if (text.startsWith('&quot;', s)) { quote = '&quot;'; s += 6; }
+  const q = codeAt(text, s);
+  if (isQuote(q)) { quote = text[s]; s++; }
+  else if (q === 92 /* \\ */ && codeAt(text, s + 1) === 34) { quote = '\\"'; s += 2; }
+  else if (q === 38 /* & */ && text.startsWith('&quot;', s)) { quote = '&quot;'; s += 6; }
+  st.quote = quote;
+  st.proseSep = proseSep;
+  return s;
+}
+
+/** VALUE_RE's stop characters in ASCII: whitespace and "'`<>,;)]}&. */
+const VALUE_STOP = new Uint8Array(128);
+for (const ch of ' \t\n\v\f\r"\'`<>,;)]}&') VALUE_STOP[ch.charCodeAt(0)] = 1;
+
+/**
+ * True when VALUE_RE from `s` provably matches fewer than 8 characters: one of the next 8 is an ASCII
+ * stop character (or the text ends) before any non-ASCII one (those go to the regex, whose \s knows the
+ * Unicode spaces).
+ */
+function shortUnquotedValue(text: string, s: number): boolean {
+  const end = Math.min(text.length, s + 8);
+  for (let i = s; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return false;
+    if (VALUE_STOP[c] === 1) return true;
+  }
+  return end - s < 8;
+}
+
+// Character classes of a value (valueClasses), as bits.
+const UPPER = 1;
+const DIGIT = 2;
+/** Anything but an ASCII letter or digit. */
+const OTHER = 4;
+/** "(" or "{". */
+const PAREN = 8;
+
+/** The character classes a value contains, in one pass (pre-checks for judgeValue's regexes). */
+function valueClasses(v: string): number {
+  let cls = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 97 && c <= 122) continue;
+    if (c >= 65 && c <= 90) cls |= UPPER;
+    else if (c >= 48 && c <= 57) cls |= DIGIT;
+    else {
+      cls |= OTHER;
+      if (c === 40 || c === 123) cls |= PAREN;
+    }
+  }
+  return cls;
+}
+
+/** The value after a key name, from `s` (opening quote in `st.quote`): judged and reported. */
+function judgeValue(text: string, kw: string, s: number, isPassword: boolean, st: KeyScan, out: Candidate[]): void {
+  let quote = st.quote;
   // Value: up to the closing quote, or a token (no spaces) when unquoted.
   let e = s;
   const limit = Math.min(text.length, s + 512);
   if (quote) {
-    const q = quote.length === 1 ? quote : quote;
-    const close = text.indexOf(q, s);
+    const close = text.indexOf(quote, s);
     if (close >= 0 && close <= limit && !text.slice(s, close).includes('\n')) e = close;
     else if (quote.length === 1) {
       // Unclosed on this line (a continued string, "key = 'abc…\"): the token up to whitespace.
@@ -406,45 +562,57 @@ function judgeKey(text: string, m: RegExpExecArray, st: { lastValueEnd: number }
       e = VALUE_RE.test(text) ? VALUE_RE.lastIndex : s; // sticky test: the end without a match array
     } else return;
   } else {
+    // Other key names need 8+ characters: a stop character among the first 8 settles it without the regex.
+    if (!isPassword && shortUnquotedValue(text, s)) return;
     VALUE_RE.lastIndex = s;
     e = VALUE_RE.test(text) ? VALUE_RE.lastIndex : s;
   }
   // Trailing punctuation ends a sentence, not a value.
   while (e > s && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 92)) e--;
   if (e - s < 4 || e - s > 512) return;
-  const isPassword = isIdentified || passwordKey;
   // Other key names need a random-looking value of 8+ characters (checked before the costlier rules).
   if (!isPassword && e - s < 8) return;
   const keyLower = kw.toLowerCase();
   const value = text.slice(s, e);
   if (isPlaceholder(value)) return;
-  if (/^0x[0-9a-f]+$/i.test(value)) return; // a numeric literal, not a password
-  if (/^(?:https?:)?\/\//.test(value) || /^[\d.]+$/.test(value) && value.length < 6) return;
-  if (/^(?:function|new |await |require\(|this\.|self\.|[a-z_]+\()/.test(value)) return;
-  if (/[({]/.test(value) && !quote) return; // a call or an object, not a literal
+  // The rules below are regexes per value; each is tried only when the value's first character or its
+  // character classes (one pass) allow a match — key-dense text judges 40k+ values per MB.
+  const f0 = value.charCodeAt(0);
+  const cls = valueClasses(value);
+  if (f0 === 48 && (value.charCodeAt(1) | 0x20) === 120 && HEX_LITERAL_RE.test(value)) return; // a numeric literal, not a password
+  if (((f0 === 104 || f0 === 47) && URL_VALUE_RE.test(value)) || (value.length < 6 && DIGITS_DOTS_RE.test(value))) return;
+  // (Without "(" only the word alternatives can match: function, new, await, this., self.)
+  if (((cls & PAREN) !== 0 ? (f0 >= 97 && f0 <= 122) || f0 === 95 : f0 === 102 || f0 === 110 || f0 === 97 || f0 === 116 || f0 === 115) && CODE_VALUE_RE.test(value)) return;
+  if ((cls & PAREN) !== 0 && !quote) return; // a call or an object, not a literal
   let score: number;
   if (isPassword) {
     // Passwords can be low-entropy; an identifier-looking value (camelCase word) in code is a variable.
-    if (!quote && /^[a-z][A-Za-z]{2,30}$/.test(value)) return;
-    if (quote && /^[a-z]+(?: [a-z]+){2,}$/i.test(value)) return; // a phrase, e.g. a UI label
+    if (!quote && (cls & (DIGIT | OTHER)) === 0 && CAMEL_WORD_RE.test(value)) return;
+    if (quote && PHRASE_RE.test(value)) return; // a phrase, e.g. a UI label
     score = 0.85;
-    out.push({ type: 'PASSWORD', start: s, end: e, score, recognizer: 'secret:password_assignment', contextApplied: true });
+    // A Hit, not a plain candidate: detect would wrap it into one anyway (key-dense text has 40k+).
+    out.push(new Hit(text, 'PASSWORD', s, e, score, 'secret:password_assignment', false, true));
     st.lastValueEnd = e;
     KEY_RE.lastIndex = Math.max(KEY_RE.lastIndex, e); // no key inside the value starts anything
     return;
   }
   // Generic key names (key, api, token, secret…): the value must look random.
-  const generic = /^(?:key|api|auth|nonce|otp|mfa|salt|signature|cred)$/.test(keyLower);
+  const genericNames = (st.generic ??= new Map());
+  let generic = genericNames.get(keyLower);
+  if (generic === undefined) genericNames.set(keyLower, (generic = GENERIC_KEY_RE.test(keyLower)));
   if (value.length < 8) return;
   const classes = charClasses(value);
-  const ent = shannonEntropy(value);
+  const ent = shannonEntropy(value, (st.scratch ??= entropyScratch()));
   // A UUID is a secret only under an unambiguous secret name (Heroku-style keys, "--secret-token <uuid>").
-  if (looksLikeUuid(value) && (generic || proseSep || !/secret|token|api[_\-. ]?key|apikey|access[_\-]?key/.test(keyLower))) return;
-  if (/^[a-z]+(?:[_\-][a-z]+)*$/.test(value)) return; // snake/kebab words: config names
-  if (/^[A-Za-z]+$/.test(value) && ent < 3.6) return;
+  if (looksLikeUuid(value) && (generic || st.proseSep || !SECRET_KEY_NAME_RE.test(keyLower))) return;
+  if ((cls & (UPPER | DIGIT)) === 0 && SNAKE_WORDS_RE.test(value)) return; // snake/kebab words: config names
+  if ((cls & (DIGIT | OTHER)) === 0 && LETTERS_ONLY_RE.test(value) && ent < 3.6) return;
   if (classes < 2 || ent < (generic ? 3.0 : 2.5)) return;
   score = generic ? 0.7 : 0.85;
-  out.push({ type: 'API_KEY', start: s, end: e, score, recognizer: `secret:${keyLower.replace(/[^a-z]/g, '_')}_assignment`, contextApplied: true });
+  const names = (st.recognizers ??= new Map());
+  let recognizer = names.get(keyLower);
+  if (recognizer === undefined) names.set(keyLower, (recognizer = `secret:${keyLower.replace(/[^a-z]/g, '_')}_assignment`));
+  out.push(new Hit(text, 'API_KEY', s, e, score, recognizer, false, true));
   st.lastValueEnd = e;
   KEY_RE.lastIndex = Math.max(KEY_RE.lastIndex, e);
 }
@@ -460,7 +628,7 @@ const MAX_TOKEN = 1024;
  * encoded secrets (no spaces) do not pass.
  */
 function isBase64Prose(tok: string): boolean {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(tok) || tok.length % 4 !== 0) return false;
+  if (tok.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(tok)) return false;
   const d = Buffer.from(tok, 'base64').toString('latin1');
   if (!/^[\x20-\x7e]+$/.test(d)) return false;
   const spaces = d.split(' ').length - 1;
@@ -469,37 +637,85 @@ function isBase64Prose(tok: string): boolean {
 }
 
 function findHighEntropy(text: string, out: Candidate[], runs: number[]): void {
+  let scratch: number[] | undefined;
   for (let r = 0; r < runs.length; r += 3) {
-    if (runs[r + 1] - runs[r] >= MIN_TOKEN) judgeToken(text.slice(runs[r], Math.min(runs[r + 1], runs[r] + MAX_TOKEN)), runs[r], out);
+    if (runs[r + 1] - runs[r] >= MIN_TOKEN) judgeToken(text, runs[r], Math.min(runs[r + 1], runs[r] + MAX_TOKEN), out, (scratch ??= entropyScratch()));
   }
 }
 
-function judgeToken(token: string, at: number, out: Candidate[]): void {
-  {
-    let tok = token;
-    let start = at;
-    // Strip punctuation that commonly wraps a token in prose or code.
-    while (tok.length && /[.\-|$%]/.test(tok[0])) { tok = tok.slice(1); start++; }
-    while (tok.length && /[.\-|$%]$/.test(tok)) tok = tok.slice(0, -1);
-    if (tok.length < 24) return;
-    if (looksLikeHash(tok) || looksLikeUuid(tok)) return;
-    if (isBase64Prose(tok)) return;
-    if (tok.startsWith('/') || /[A-Za-z0-9]=[A-Za-z0-9%]/.test(tok.replace(/=+$/, ''))) return; // paths, query params
-    if (/^[0-9a-f\-]+$/i.test(tok)) return; // hex ids, digests, UUID lists
-    if (/^(?:sha\d{1,3}|md5)-/i.test(tok)) return; // subresource integrity
-    if (tok.includes('/') && /^[A-Za-z0-9_.\-]{1,40}(?:\/[A-Za-z0-9_.\-]{1,40}){2,}$/.test(tok) && /\/[a-z]{3,}/.test(tok)) return; // paths
-    if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+){2,}\d{0,3}$/.test(tok)) return; // CamelCaseIdentifiers
-    if (/^[A-Za-z_]+(?:[._\-][A-Za-z_]+){2,}$/.test(tok)) return; // dotted.names, snake_names
-    const body = tok.replace(/=+$/, '');
-    const classes = charClasses(body.replace(/[^A-Za-z0-9]/g, ''));
-    const ent = shannonEntropy(body);
-    const digits = (body.match(/\d/g) ?? []).length;
-    if (classes < 3 || digits < 2) return;
-    if (ent < 4.0 || body.length < 24) return;
-    // Require few long lowercase words: real tokens rarely contain dictionary-like runs.
-    if (/[a-z]{12,}/.test(body)) return;
-    out.push({ type: 'API_KEY', start, end: start + tok.length, score: 0.6, recognizer: 'secret:high_entropy' });
+/** ".", "-", "|", "$", "%": punctuation that wraps a token in prose or code. */
+function isWrapChar(c: number): boolean {
+  return c === 46 || c === 45 || c === 124 || c === 36 || c === 37;
+}
+
+/** Lengths looksLikeHash accepts (hex digests and git ids). */
+const HASH_LENGTHS = [7, 8, 12, 32, 40, 56, 64, 96, 128];
+
+/**
+ * Judges the token text[from, to) (a token run, at most MAX_TOKEN characters). Works on offsets: the
+ * token is sliced only for the few rules that need a regex, and each regex rule runs only when the one
+ * pass over the body says it can match (every rule only drops a token, so their order does not change
+ * the result). Token-dense text (a 1 MB list of vendor tokens) judges 25k+ tokens.
+ */
+function judgeToken(text: string, from: number, to: number, out: Candidate[], scratch: number[]): void {
+  // Strip punctuation that commonly wraps a token in prose or code.
+  let a = from;
+  let b = to;
+  while (a < b && isWrapChar(text.charCodeAt(a))) a++;
+  while (b > a && isWrapChar(text.charCodeAt(b - 1))) b--;
+  const len = b - a;
+  if (len < 24) return;
+  // The body: the token without trailing "=" padding.
+  let bodyEnd = b;
+  while (bodyEnd > a && text.charCodeAt(bodyEnd - 1) === 61) bodyEnd--;
+  let lower = 0;
+  let upper = 0;
+  let digits = 0;
+  let other = false; // a character other than an ASCII letter or digit
+  let eq = false; // an "=" inside the body
+  let slash = false;
+  let nonHex = false; // a character outside [0-9A-Fa-f-]
+  let nonB64 = false; // a character outside [A-Za-z0-9+/]
+  let lowerRun = 0;
+  let maxLowerRun = 0;
+  for (let i = a; i < bodyEnd; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      lower = 1;
+      if (c > 102) nonHex = true;
+      if (++lowerRun > maxLowerRun) maxLowerRun = lowerRun;
+      continue;
+    }
+    lowerRun = 0;
+    if (c >= 65 && c <= 90) {
+      upper = 1;
+      if (c > 70) nonHex = true;
+    } else if (c >= 48 && c <= 57) digits++;
+    else {
+      other = true;
+      if (c === 61) eq = true;
+      if (c === 47) slash = true;
+      if (c !== 45) nonHex = true;
+      if (c !== 43 && c !== 47) nonB64 = true;
+    }
   }
+  // Random tokens mix lower case, upper case and digits (two at least), over 24+ characters.
+  if (lower + upper + (digits > 0 ? 1 : 0) < 3 || digits < 2 || bodyEnd - a < 24) return;
+  let tok: string | undefined;
+  if (HASH_LENGTHS.includes(len) && looksLikeHash((tok ??= text.slice(a, b)))) return;
+  if (len === 36 && looksLikeUuid((tok ??= text.slice(a, b)))) return;
+  if (len % 4 === 0 && !nonB64 && b - bodyEnd <= 2 && isBase64Prose((tok ??= text.slice(a, b)))) return;
+  if (text.charCodeAt(a) === 47 /* / */ || (eq && /[A-Za-z0-9]=[A-Za-z0-9%]/.test(text.slice(a, bodyEnd)))) return; // paths, query params
+  if (!nonHex && bodyEnd === b && /^[0-9a-f\-]+$/i.test((tok ??= text.slice(a, b)))) return; // hex ids, digests, UUID lists
+  const f0 = text.charCodeAt(a) | 0x20;
+  if ((f0 === 115 || f0 === 109) && /^(?:sha\d{1,3}|md5)-/i.test((tok ??= text.slice(a, b)))) return; // subresource integrity
+  if (slash && /^[A-Za-z0-9_.\-]{1,40}(?:\/[A-Za-z0-9_.\-]{1,40}){2,}$/.test((tok ??= text.slice(a, b))) && /\/[a-z]{3,}/.test(tok)) return; // paths
+  if (!other && bodyEnd === b && /^[A-Za-z][a-z]+(?:[A-Z][a-z]+){2,}\d{0,3}$/.test((tok ??= text.slice(a, b)))) return; // CamelCaseIdentifiers
+  // (dotted.names and snake_names have no digits: this token has two or more, so that rule cannot apply.)
+  if (shannonEntropyOf(text, a, bodyEnd, scratch) < 4.0) return;
+  // Require few long lowercase words: real tokens rarely contain dictionary-like runs ([a-z]{12,}).
+  if (maxLowerRun >= 12) return;
+  out.push(new Hit(text, 'API_KEY', a, b, 0.6, 'secret:high_entropy'));
 }
 
 const CURL_USER_RE = /(?<![\w\-])(?:-u|--user|--proxy-user)[ \t]+["']?[^\s:"']{1,64}:([^\s"']{4,128})/g;
@@ -540,6 +756,15 @@ for (const h of ALL_HINTS) {
   HINT_LISTS[HINT_PAIRS[k]].push(h);
 }
 
+/**
+ * hintsAt for a letter or digit `a` at `i` (i + 1 inside the text): the pair table is read here, so the
+ * list walk runs only where some hint starts with these two characters.
+ */
+function hintsAtPair(text: string, i: number, a: number, seen: Set<string>): void {
+  const b = text.charCodeAt(i + 1);
+  if (b < 128 && HINT_PAIRS[(a << 7) | b] !== 0) hintsAt(text, i, seen);
+}
+
 function hintsAt(text: string, i: number, seen: Set<string>): void {
   const a = text.charCodeAt(i);
   const b = text.charCodeAt(i + 1);
@@ -574,7 +799,7 @@ function scanTokens(text: string, min: number): { runs: number[]; hints: Set<str
       i++;
       continue;
     }
-    hintsAt(text, i, seen);
+    if (k === 1 && i + 1 < n) hintsAtPair(text, i, c, seen);
     let split = k === 3 ? 1 : 0;
     let j = i + 1;
     while (j < n) {
@@ -583,9 +808,12 @@ function scanTokens(text: string, min: number): { runs: number[]; hints: Set<str
       if (k === 0) break;
       if (k !== 1) {
         if (k === 3) split = 1;
-        // A token may start right after a separator ("x.eyJ…", "//hooks…").
-        const d = text.charCodeAt(j + 1);
-        if (d < 128 && TOKEN_CLASS[d] === 1) hintsAt(text, j + 1, seen);
+        // A token may start right after a separator ("x.eyJ…", "//hooks…"). (Reads stay inside the
+        // text: a read past its end deoptimizes this loop.)
+        if (j + 2 < n) {
+          const d = text.charCodeAt(j + 1);
+          if (d < 128 && TOKEN_CLASS[d] === 1) hintsAtPair(text, j + 1, d, seen);
+        }
       }
       j++;
     }
@@ -604,8 +832,18 @@ function tokenChar(c: number): boolean {
 }
 const ANSI_BEFORE = /\x1b\[[0-9;]{0,12}m$/;
 
+/**
+ * The last token walked by scanFromStarts (shared by the vendor patterns of one scan): [from, to) is all
+ * token characters and `to` ends the token. Without it each pattern walked a long token again — a 1 MB
+ * random token holds some literal of most patterns, and each walk was 1 MB.
+ */
+interface TokenWalk {
+  from: number;
+  to: number;
+}
+
 /** Literal-first vendor tokens: the body is tried only where a literal starts a token (once per token). */
-function scanFromStarts(p: VendorPattern, text: string, out: Candidate[]): void {
+function scanFromStarts(p: VendorPattern, text: string, out: Candidate[], walk: TokenWalk): void {
   const starts = p.starts!;
   const sticky = p.sticky!;
   starts.lastIndex = 0;
@@ -614,15 +852,22 @@ function scanFromStarts(p: VendorPattern, text: string, out: Candidate[]): void 
     const q = m.index;
     if (q > 0 && tokenChar(text.charCodeAt(q - 1)) && !ANSI_BEFORE.test(text.slice(Math.max(0, q - 16), q))) {
       // Inside a token: nothing can start before the token ends.
-      let e = q + 1;
-      while (e < text.length && tokenChar(text.charCodeAt(e))) e++;
+      let e: number;
+      if (q >= walk.from && q < walk.to) e = walk.to;
+      else {
+        e = q + 1;
+        while (e < text.length && tokenChar(text.charCodeAt(e))) e++;
+        walk.from = q;
+        walk.to = e;
+      }
       starts.lastIndex = e;
       continue;
     }
     sticky.lastIndex = q;
     const t = sticky.exec(text);
     if (t && (!p.check || p.check(t[0]))) {
-      out.push({ type: 'API_KEY', start: q, end: q + t[0].length, score: p.score, recognizer: `secret:${p.name}`, contextApplied: true });
+      // A Hit, not a plain candidate: detect would wrap it into one anyway (a token list has 25k+ per MB).
+      out.push(new Hit(text, 'API_KEY', q, q + t[0].length, p.score, p.recognizer!, false, true));
       starts.lastIndex = q + t[0].length;
     } else starts.lastIndex = q + 1;
   }
@@ -643,21 +888,26 @@ export function findSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
   // Vendor tokens are 15+ characters; high-entropy tokens 24+, OTP seeds 16 or 32.
   const { runs, hints } = scanTokens(text, 12);
+  // The longest token run (runs shorter than 12 are not listed: 0 then).
+  let maxRun = 0;
+  for (let r = 0; r < runs.length; r += 3) if (runs[r + 1] - runs[r] > maxRun) maxRun = runs[r + 1] - runs[r];
   // Only the patterns one of whose hints occurs, in VENDORS order.
   const picked: number[] = [...UNHINTED];
   for (const h of hints) for (const i of VENDORS_BY_HINT.get(h) ?? []) picked.push(i);
   picked.sort((a, b) => a - b);
+  let walk: TokenWalk | undefined;
   for (let k = 0; k < picked.length; k++) {
     if (k > 0 && picked[k] === picked[k - 1]) continue;
     const p = VENDORS[picked[k]];
+    if (p.minRun !== undefined && maxRun < p.minRun) continue;
     if (p.gate && !p.gate.test(text)) continue;
     if (p.starts) {
-      scanFromStarts(p, text, out);
+      scanFromStarts(p, text, out, (walk ??= { from: -1, to: -1 }));
       continue;
     }
     eachMatch(p.re, text, (m) => {
       if (p.check && !p.check(m[0])) return;
-      out.push({ type: 'API_KEY', start: m.index, end: m.index + m[0].length, score: p.score, recognizer: `secret:${p.name}`, contextApplied: true });
+      out.push(new Hit(text, 'API_KEY', m.index, m.index + m[0].length, p.score, p.recognizer!, false, true));
     });
   }
   findPem(text, out);

@@ -38,31 +38,42 @@ export function findEmails(text: string): Candidate[] {
   // The regex engine finds "x@y" pairs natively (a run of "@" is skipped without a call per character).
   // test() + lastIndex instead of exec(): no match array per "@" (the match is always 3 characters).
   EMAIL_AT_RE.lastIndex = 0;
+  // (Each "@" is judged by judgeEmailAt, a small function V8 optimizes once: see findIpv4s.)
   while (EMAIL_AT_RE.test(text)) {
     const at = EMAIL_AT_RE.lastIndex - 2;
     EMAIL_AT_RE.lastIndex = at + 1;
+    minStart = judgeEmailAt(text, at, minStart, out);
+  }
+  return out;
+}
+
+/**
+ * The e-mail around the "@" at `at` (findEmails), added to `out`. Returns the new lower bound for a local
+ * part's start: the e-mail's end when one is found (EMAIL_AT_RE then resumes there), else `minStart`.
+ */
+function judgeEmailAt(text: string, at: number, minStart: number, out: Candidate[]): number {
+  {
     let s = at;
     while (s > minStart && at - s < 64 && localChar(text, s - 1)) s--;
     // Local part must start with an alphanumeric and not be cut from a longer run.
     while (s < at && !alnum(text.charCodeAt(s))) s++;
     const cut = s > 0 && localChar(text, s - 1) && s > minStart;
-    if (s >= at || cut) continue;
+    if (s >= at || cut) return minStart;
     // postgres://admin:hunter2@db.internal — the URL-credentials recognizer owns that span (bounded look-back).
     if (s > 0 && text.charCodeAt(s - 1) === 58 /* : */) {
       const before = text.slice(Math.max(0, s - 160), s);
-      if (before.includes('://') && URL_USERINFO_BEFORE_RE.test(before)) continue;
+      if (before.includes('://') && URL_USERINFO_BEFORE_RE.test(before)) return minStart;
     }
     EMAIL_DOMAIN_RE.lastIndex = at + 1;
-    if (!EMAIL_DOMAIN_RE.test(text)) continue;
+    if (!EMAIL_DOMAIN_RE.test(text)) return minStart;
     const end = EMAIL_DOMAIN_RE.lastIndex; // sticky: the domain's end
     // "user@2x.png" style asset names are not emails (only a 3–4 letter last label can be one).
     const dot4 = text.charCodeAt(end - 4) === 46 || text.charCodeAt(end - 5) === 46;
-    if (dot4 && IMAGE_SUFFIX.test(text.slice(Math.max(at, end - 5), end))) continue;
+    if (dot4 && IMAGE_SUFFIX.test(text.slice(Math.max(at, end - 5), end))) return minStart;
     out.push(new Hit(text, 'EMAIL', s, end, 0.9, 'email'));
-    minStart = end;
     EMAIL_AT_RE.lastIndex = end;
+    return end;
   }
-  return out;
 }
 
 // Phone candidates: optional +country, optional (area), then either 7–15 plain digits or 2–6 groups with
@@ -95,7 +106,17 @@ const DATE_LIKE = /^(?:\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4})$/;
 /** Phone words (context.ts) decide numbers that no numbering plan settles; `ctx` is the scan's shared index. */
 export function findPhones(text: string, ctx: ContextIndex = new ContextIndex(text)): Candidate[] {
   const out: Candidate[] = [];
-  eachMatch(PHONE_RE, text, (m) => {
+  // A plain loop calling one named function (not a callback through the shared eachMatch, whose call
+  // site sees every recognizer's callback and cannot inline any): digit-dense text has a match per number.
+  PHONE_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PHONE_RE.exec(text)) !== null) judgePhone(text, m, ctx, out); // (PHONE_RE never matches "")
+  return out;
+}
+
+/** One PHONE_RE match of findPhones: validated, scored and added to `out`, or dropped. */
+function judgePhone(text: string, m: RegExpExecArray, ctx: ContextIndex, out: Candidate[]): void {
+  {
     const raw = m[0];
     const start = m.index;
     // Count digits without a regex first: most candidates in number-heavy text are too short.
@@ -108,11 +129,16 @@ export function findPhones(text: string, ctx: ContextIndex = new ContextIndex(te
     // At most 15 number digits and a 6-digit extension: longer digit groups ("4111 1111 1111 1111 4111 …")
     // fail the length check below anyway, without the string work in between.
     if (nd > 21) return;
+    // Dates ("1990-01-02", "1/2/1990") are the commonest digit groups in prose: dropped before the string
+    // work below. (Same answer as the DATE_LIKE test on `core` further down: a raw match that is all
+    // digits and date separators has no extension, so it is its own core.)
+    if (DATE_LIKE.test(raw)) return;
     // Right after a token that has digits ("A311 5212 3456 78") the digits belong to a longer code.
     if (start >= 2 && (text[start - 1] === ' ' || text[start - 1] === '-')) {
       let j = start - 2;
       let hasDigit = false;
-      while (j >= 0 && j >= start - 12 && /[A-Za-z0-9]/.test(text[j])) {
+      // ([A-Za-z0-9] by code unit: a regex per character here was most of a phone's cost.)
+      while (j >= 0 && j >= start - 12 && alnum(text.charCodeAt(j))) {
         if (text.charCodeAt(j) <= 57 && text.charCodeAt(j) >= 48) hasDigit = true;
         j--;
       }
@@ -131,8 +157,11 @@ export function findPhones(text: string, ctx: ContextIndex = new ContextIndex(te
     if (DATE_LIKE.test(core)) return;
     // Dotted quads are IPs or versions, never phones.
     // (US "833.719.3994" is a phone; four dotted groups or a short last group is not.)
-    const frenchDots = /^0\d(?:\.\d{2}){4}$/.test(core); // "02.27.96.63.08"
-    if (!frenchDots && /^\d{1,5}(?:\.\d{1,5}){3,}$/.test(core) || (!frenchDots && core.includes('.') && /^[\d.]+$/.test(core) && !/^\d{3}\.\d{3}\.\d{4}$/.test(core))) return;
+    // (All three rules need a "." in the number: without one they are skipped.)
+    if (core.includes('.')) {
+      const frenchDots = /^0\d(?:\.\d{2}){4}$/.test(core); // "02.27.96.63.08"
+      if (!frenchDots && /^\d{1,5}(?:\.\d{1,5}){3,}$/.test(core) || (!frenchDots && /^[\d.]+$/.test(core) && !/^\d{3}\.\d{3}\.\d{4}$/.test(core))) return;
+    }
     const hasPlus = raw.startsWith('+');
     const formatted = /[ .\-()]/.test(core);
     // Unformatted digit runs are only US numbers (10 digits, or 11 with a leading 1); anything else is
@@ -166,9 +195,9 @@ export function findPhones(text: string, ctx: ContextIndex = new ContextIndex(te
     if (score === 0 && formatted && !/^\d{3}-\d{2}-\d{4}$/.test(core)) score = 0.35;
     if (score === 0) return;
     const needsContext = score < 0.5;
-    out.push({ type: 'PHONE', start, end: start + raw.length, score, recognizer: 'phone', needsContext });
-  });
-  return out;
+    // A Hit, not a plain candidate: detect would wrap it into one anyway.
+    out.push(new Hit(text, 'PHONE', start, start + raw.length, score, 'phone', needsContext));
+  }
 }
 
 // Separated card numbers are written in groups of 4 (Amex/Diners 4-6-5 / 4-6-4): the first four digits are
@@ -263,6 +292,10 @@ const IPV4_RE = /(?<![\w.\-/])(?<!\d:)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){
 const IPV4_CORE_RE = /(?<![\w.\-/])(?<!\d:)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w\-])/g;
 const IPV4_TAIL_RE = /(?:\.\d{1,10}){1,8}(?![\w\-]|\.\d)/y;
 const IPV4_PORT_RE = /:\d{1,5}/y;
+/** Char code at `i`, or -1 past the text's end (charCodeAt's NaN there deoptimizes optimized callers). */
+function codeAt(text: string, i: number): number {
+  return i < text.length ? text.charCodeAt(i) : -1;
+}
 function isDigitOrDot(c: number): boolean {
   return (c >= 48 && c <= 57) || c === 46;
 }
@@ -298,37 +331,55 @@ function findIpv4s(text: string, ctx: ContextIndex, out: Candidate[]): void {
   // match string per address: a 1 MB list of addresses has 100k+ of them). The core's leftmost match is
   // IPV4_RE's (everything after the core is optional); its start is found by walking back over digits
   // and dots (the look-behind guarantees the character before it is neither).
+  // The loop only finds cores; each is judged by judgeIpv4 (it also moves the regex past the address's
+  // tail and port). A long loop in a function called once per scan is compiled on-stack (OSR) in the
+  // middle of a scan and again later as a whole; kept this small, that costs little, while the
+  // per-address work sits in a small function V8 optimizes once, after its first few hundred calls.
+  IPV4_CORE_RE.lastIndex = 0;
+  while (IPV4_CORE_RE.test(text)) judgeIpv4(text, IPV4_CORE_RE.lastIndex, ctx, out);
+}
+
+/** One IPv4 core ending at `coreEnd` (findIpv4s): tail, port, version words, netmasks, special addresses. */
+function judgeIpv4(text: string, coreEnd: number, ctx: ContextIndex, out: Candidate[]): void {
   const core = IPV4_CORE_RE;
-  core.lastIndex = 0;
-  while (core.test(text)) {
-    const coreEnd = core.lastIndex;
+  {
     let start = coreEnd - 7;
     while (start > 0 && isDigitOrDot(text.charCodeAt(start - 1))) start--;
     // IPV4_RE's optional tail (group 1) and port, tried in its order.
     // (Each starts with its own character: the regex runs only after a "." / ":".)
-    IPV4_TAIL_RE.lastIndex = coreEnd;
-    const tailEnd = text.charCodeAt(coreEnd) === 46 && IPV4_TAIL_RE.test(text) ? IPV4_TAIL_RE.lastIndex : coreEnd;
-    IPV4_PORT_RE.lastIndex = tailEnd;
-    core.lastIndex = text.charCodeAt(tailEnd) === 58 && IPV4_PORT_RE.test(text) ? IPV4_PORT_RE.lastIndex : tailEnd;
+    // (Reads past the text's end go through codeAt: in optimized code such a read deoptimizes the loop.)
+    const after = codeAt(text, coreEnd);
+    let tailEnd = coreEnd;
+    if (after === 46) {
+      IPV4_TAIL_RE.lastIndex = coreEnd;
+      if (IPV4_TAIL_RE.test(text)) tailEnd = IPV4_TAIL_RE.lastIndex;
+    }
+    core.lastIndex = tailEnd;
+    if (codeAt(text, tailEnd) === 58) {
+      IPV4_PORT_RE.lastIndex = tailEnd;
+      if (IPV4_PORT_RE.test(text)) core.lastIndex = IPV4_PORT_RE.lastIndex;
+    }
     if (tailEnd > coreEnd) {
       // One stray number after a private-range address: the address is the first four numbers.
       const dot2 = text.indexOf('.', coreEnd + 1);
-      if (!PRIVATE_V4.test(text.slice(start, tailEnd)) || (dot2 >= 0 && dot2 < tailEnd)) continue;
+      if (!PRIVATE_V4.test(text.slice(start, tailEnd)) || (dot2 >= 0 && dot2 < tailEnd)) return;
     }
     const rawLen = coreEnd - start;
     // "version": "1.2.3.4", v1.2.3.4, build 10.0.19041.1 — version strings, not addresses. (The regex
     // runs only when the word before can end one of its keywords: most addresses follow a space or digit.)
-    if (versionWordBefore(text, start) && VERSION_BEFORE.test(text.slice(Math.max(0, start - 14), start))) continue;
+    if (versionWordBefore(text, start) && VERSION_BEFORE.test(text.slice(Math.max(0, start - 14), start))) return;
     // Netmasks and CIDR ranges describe networks, not hosts.
-    const broadcast = rawLen === 15 && text.startsWith('255.255.255.255', start);
-    if (!broadcast && text.startsWith('255.', start) && /^255\.(?:(?:0|128|192|224|240|248|252|254|255)\.){2}(?:0|128|192|224|240|248|252|254|255)$/.test(text.slice(start, coreEnd))) continue;
+    // (First-character tests before each literal comparison: this runs per address.)
+    const first = text.charCodeAt(start);
+    const broadcast = rawLen === 15 && first === 50 && text.startsWith('255.255.255.255', start);
+    if (!broadcast && first === 50 && text.startsWith('255.', start) && /^255\.(?:(?:0|128|192|224|240|248|252|254|255)\.){2}(?:0|128|192|224|240|248|252|254|255)$/.test(text.slice(start, coreEnd))) return;
     // CIDR ranges ("10.0.0.0/8") are reported with their prefix length.
-    const cidr = text.charCodeAt(coreEnd) !== 47 /* / */ ? null : /^\/(?:3[0-2]|[12]?\d)(?![\d.\w])/.exec(text.slice(coreEnd, coreEnd + 4));
+    const cidr = after !== 47 /* / */ ? null : /^\/(?:3[0-2]|[12]?\d)(?![\d.\w])/.exec(text.slice(coreEnd, coreEnd + 4));
     const end = coreEnd + (cidr ? cidr[0].length : 0);
-    const special = (rawLen === 7 && text.startsWith('0.0.0.0', start)) || text.startsWith('127.', start) || broadcast;
+    const special = (rawLen === 7 && first === 48 && text.startsWith('0.0.0.0', start)) || (first === 49 && text.startsWith('127.', start)) || broadcast;
     // Loopback / unspecified / broadcast addresses are everywhere in code ("listen(3000, '0.0.0.0')"):
     // they count only when the text is talking about addresses.
-    if (special && !cidr && !ctx.near('SPECIAL_IP', start, end, 32, 16, true)) continue;
+    if (special && !cidr && !ctx.near('SPECIAL_IP', start, end, 32, 16, true)) return;
     out.push(new Hit(text, 'IP_ADDRESS', start, end, special ? 0.6 : 0.7, 'ipv4', false, special));
   }
 }
@@ -386,9 +437,10 @@ const DATE_RE = new RegExp(
 
 export function findDates(text: string): Candidate[] {
   const out: Candidate[] = [];
-  eachMatch(DATE_RE, text, (m) => {
-    out.push(new Hit(text, 'DATE_OF_BIRTH', m.index, m.index + m[0].length, 0.15, 'date_of_birth', true));
-  });
+  // (A plain loop, as in findPhones. DATE_RE never matches the empty string.)
+  DATE_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = DATE_RE.exec(text)) !== null) out.push(new Hit(text, 'DATE_OF_BIRTH', m.index, m.index + m[0].length, 0.15, 'date_of_birth', true));
   return out;
 }
 
