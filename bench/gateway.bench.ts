@@ -4,7 +4,8 @@
  * process, routed with x-portkey-provider + x-portkey-custom-host). Reports added latency p50/p99 at
  * concurrency 1 and 16 (non-streaming), added time-to-first-token and per-chunk gap (streaming, and
  * whether chunks are forwarded one to one; time to last token shows early buffering), throughput at
- * concurrency 64, and each server's RSS. Portkey runs on the e2e kit's Node 24 when installed, with a
+ * concurrency 64, each server's RSS and CPU per request (also as a multiple of the floor proxy's), and the
+ * machine's load average around the run. Portkey runs on the e2e kit's Node 24 when installed, with a
  * preloaded shim that works around its streaming "TypeError: immutable" bug (see PORTKEY_STREAM_SHIM).
  * BENCH_PORTKEY_NODE=current runs Portkey on this Node instead; BENCH_TARGETS=a,b limits the targets.
  *
@@ -13,7 +14,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -378,6 +379,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const TPUT_MS = quick ? 1500 : 4000;
   const procs: ChildProcess[] = [];
   const cleanup: Array<() => void> = [];
+  // Other work on the machine shows in every latency number: the load average is kept with the results.
+  const loadStart = loadavg().map((x) => Math.round(x * 100) / 100);
   try {
     const sim = await startJsonLineProcess(['--import', 'tsx', 'test/sim/simulator.ts', '--port', '0', '--no-record', '--chunk-delay-ms', String(CHUNK_DELAY_MS)]);
     procs.push(sim.proc);
@@ -473,12 +476,18 @@ export async function run(): Promise<Record<string, unknown>> {
         added_chunk_gap_ms: r2(x.chunk_gap_mean_ms! - d.chunk_gap_mean_ms!),
         added_ttlt_p50_ms: r2(x.ttlt_p50_ms! - d.ttlt_p50_ms!),
         events_vs_direct: r2(x.events_per_stream! / d.events_per_stream!),
+        // CPU the server process spent per request (from /proc), and as a multiple of the floor proxy's:
+        // the part of the c=16 latency the proxy itself controls on a machine whose cores are all busy.
+        cpu_ms_per_request: x.cpu_ms_per_request ?? NaN,
+        cpu_vs_floor: res['node-floor']?.cpu_ms_per_request ? r2(x.cpu_ms_per_request! / res['node-floor'].cpu_ms_per_request) : NaN,
       };
     }
 
     const runtimes = { bench_and_smartflow_node: process.version, portkey_node: portkey?.node ?? null };
     console.log(`\nRaw (ms; simulator chunk pacing ${CHUNK_DELAY_MS} ms; ${N1} req at c=1, ${N16} at c=16, ${NS} streams, ${TPUT_MS} ms at c=64)`);
     console.log(`Runtimes: simulator + smartflow on Node ${process.version}; Portkey on Node ${portkey?.node ?? '-'} (with its streaming-headers shim)`);
+    const loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+    console.log(`Load average (1/5/15 min) at start ${loadStart.join(' / ')}, at end ${loadEnd.join(' / ')} on ${cpus().length} CPUs`);
     console.table(res);
     console.log('Added over calling the simulator directly (ms)');
     console.table(added);
@@ -499,7 +508,7 @@ export async function run(): Promise<Record<string, unknown>> {
     console.table(targetsMet);
     if (portkeyError) console.log(`Portkey not measured: ${portkeyError}`);
     for (const [name, msg] of Object.entries(streamErrors)) console.log(`Streaming through ${name} failed: ${msg}`);
-    return { raw: res, added, targets: targetsMet, portkeyError: portkeyError ?? null, streamErrors, runtimes, config: { N1, N16, NS, TPUT_MS, CHUNK_DELAY_MS } };
+    return { raw: res, added, targets: targetsMet, portkeyError: portkeyError ?? null, streamErrors, runtimes, load_average: { start: loadStart, end: loadEnd, cpus: cpus().length }, config: { N1, N16, NS, TPUT_MS, CHUNK_DELAY_MS } };
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     for (const c of cleanup) c();

@@ -24,5 +24,7 @@ export async function sendChat(
   // n > 1 on a provider without `n`: n parallel one-choice calls, merged (see fanout.ts).
   if (needsFanOut(adapter, req)) return sendFanOut(p, t, adapter, req, ctx);
   const up = adapter.buildChat(req, t.model, p.settings(adapter));
-  return { adapter, up, ...(await sendWithRetries(p, adapter, up, ctx)) };
+  const r = await sendWithRetries(p, adapter, up, ctx);
+  // Named fields rather than a spread: one object shape on the hot path, no property-copy loop.
+  return { adapter, up, res: r.res, attempts: r.attempts, waitedMs: r.waitedMs, doneAt: r.doneAt };
 }

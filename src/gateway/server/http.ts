@@ -139,7 +139,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       header(req, 'x-smartflow-org-id'),
       header(req, 'x-conversation-id') ?? header(req, 'x-session-id'),
     );
-    res.once('close', () => {
+    // 'close' fires once per response: `on` spares the once-wrapper `once` would allocate.
+    res.on('close', () => {
       if (!res.writableFinished) ctx.abort(new GatewayError('aborted', 'The client disconnected.'));
     });
     const cacheHdr = header(req, 'x-smartflow-cache');
@@ -264,38 +265,40 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     return body;
   }
 
+  /** Chat completions: the JSON answer here, the SSE stream in chatSse (kept apart so the hot path stays short). */
   async function chat(ex: Exchange): Promise<void> {
     const body = parseJson(await readBody(ex.req, opts.maxBodyBytes)) as ChatRequest;
     if (body === undefined) throw new GatewayError('invalid_request', 'The request body is empty: send a JSON object.');
-    if (body && typeof body === 'object' && body.stream === true) {
-      const stream = await gateway.chatStream(body, ex.ctx);
-      const e = stream.early;
-      const h = edgeHeaders(ex);
-      h['x-smartflow-provider'] = e.provider;
-      h['x-smartflow-cache'] = e.cached ? `hit-${e.cacheHitType}` : 'miss';
-      ex.res.writeHead(200, { ...SSE_HEADERS, ...h });
-      ex.res.flushHeaders();
-      try {
-        for await (const chunk of stream) {
-          if (!ex.res.write(`data: ${JSON.stringify(chunk)}\n\n`)) await drained(ex.res);
-          if (ex.res.destroyed) break;
-        }
-        ex.res.end('data: [DONE]\n\n');
-      } catch (err) {
-        const g = isGatewayError(err) ? err : new GatewayError('internal', `Internal gateway error: ${(err as Error)?.message}`);
-        if (g.code === 'aborted' || ex.res.destroyed) {
-          ex.res.destroy();
-          return;
-        }
-        // Mid-stream failure: the status is already 200, so the error travels as an SSE event the
-        // OpenAI clients raise as an APIError; no [DONE] follows, so nobody mistakes it for a full answer.
-        ex.res.end(`data: ${JSON.stringify(toOpenAiErrorBody(g))}\n\n`);
-      }
-      return;
-    }
+    if (body && typeof body === 'object' && body.stream === true) return chatSse(ex, body);
     const { response, meta } = await gateway.chat(body, ex.ctx);
     ex.ctx.meta = meta;
-    json200(ex, response);
+    sendJson(ex, 200, response);
+  }
+
+  async function chatSse(ex: Exchange, body: ChatRequest): Promise<void> {
+    const stream = await gateway.chatStream(body, ex.ctx);
+    const e = stream.early;
+    const h = edgeHeaders(ex);
+    h['x-smartflow-provider'] = e.provider;
+    h['x-smartflow-cache'] = e.cached ? `hit-${e.cacheHitType}` : 'miss';
+    ex.res.writeHead(200, { ...SSE_HEADERS, ...h });
+    ex.res.flushHeaders();
+    try {
+      for await (const chunk of stream) {
+        if (!ex.res.write(`data: ${JSON.stringify(chunk)}\n\n`)) await drained(ex.res);
+        if (ex.res.destroyed) break;
+      }
+      ex.res.end('data: [DONE]\n\n');
+    } catch (err) {
+      const g = isGatewayError(err) ? err : new GatewayError('internal', `Internal gateway error: ${(err as Error)?.message}`);
+      if (g.code === 'aborted' || ex.res.destroyed) {
+        ex.res.destroy();
+        return;
+      }
+      // Mid-stream failure: the status is already 200, so the error travels as an SSE event the
+      // OpenAI clients raise as an APIError; no [DONE] follows, so nobody mistakes it for a full answer.
+      ex.res.end(`data: ${JSON.stringify(toOpenAiErrorBody(g))}\n\n`);
+    }
   }
 
   async function anthropic(ex: Exchange): Promise<void> {

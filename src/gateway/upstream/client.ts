@@ -1,7 +1,9 @@
 /**
  * The upstream HTTP client: one undici `Agent` (a keep-alive `Pool` per origin) with the configured
- * connect / headers / body timeouts. It only moves bytes and maps transport failures to GatewayError;
- * retries, fallback and parsing live in the pipeline. Injectable through `createGateway({ upstream })`.
+ * connect / headers / body timeouts, driven through `dispatch()` with its own response handler
+ * (UpstreamCall) instead of `request()`'s Readable. It only moves bytes and maps transport failures to
+ * GatewayError; retries, fallback and parsing live in the pipeline. Injectable through
+ * `createGateway({ upstream })`.
  */
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
@@ -68,23 +70,25 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
   };
 
   return {
-    async send(req, signal, provider) {
-      const url = split(req.url, provider);
-      let data: Dispatcher.ResponseData;
+    send(req, signal, provider) {
+      let url: { origin: string; path: string };
       try {
-        data = await agent.request({
+        url = split(req.url, provider);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      const call = new UpstreamCall(signal, provider, url.origin);
+      agent.dispatch(
+        {
           origin: url.origin,
           path: url.path,
-          method: req.method,
+          method: req.method as Dispatcher.HttpMethod,
           headers: req.headers,
           body: req.body,
-          // A LazyAbort has the EventEmitter surface undici accepts (on/once/removeListener).
-          signal: signal as AbortSignal,
-        });
-      } catch (e) {
-        throw transportError(e, signal, provider, url.origin);
-      }
-      return wrapResponse(data, signal, provider, url.origin);
+        },
+        call,
+      );
+      return call.headersReceived;
     },
     async close() {
       await agent.close();
@@ -92,74 +96,260 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
   };
 }
 
+/** Bytes `dump()` reads and drops before it gives up on the connection (undici's dump uses the same). */
+const DUMP_LIMIT = 128 * 1024;
+/** Bytes a streaming reader may fall behind before the upstream socket is paused (a Readable's default). */
+const HIGH_WATER = 64 * 1024;
+
 /**
- * The undici response as an UpstreamResponse. A class (methods on the prototype) rather than closures
- * per response, and the mapped body iterator is only built when someone iterates it.
+ * One upstream exchange: the undici dispatch handler and the UpstreamResponse in one object. undici's
+ * `request()` would build a Readable (BodyReadable) per response plus an AsyncResource, and `.text()`
+ * then drains that stream through events; for the small JSON answers of the hot path that was most of
+ * the upstream client's CPU. Here the body chunks are kept in an array while they arrive: `text()` /
+ * `bytes()` join them once, and `body` (streams) hands them out one by one, pausing the socket when the
+ * reader falls HIGH_WATER bytes behind. Cancelling (`signal`, or a reader that stops iterating early)
+ * aborts the undici request just as destroying its Readable did; errors map to GatewayError.
  */
-class WrappedResponse implements UpstreamResponse {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  private readonly raw: Dispatcher.ResponseData['body'];
+class UpstreamCall implements UpstreamResponse {
+  status = 0;
+  /** undici's raw header list, parsed on first read of `headers` (the success path rarely reads them). */
+  private rawHeaders: Buffer[] | null = null;
+  private parsedHeaders: Record<string, string | string[] | undefined> | null = null;
+  /** Resolves with this object when the status line and headers are in; rejects on transport failure. */
+  readonly headersReceived: Promise<UpstreamResponse>;
+  private resolveHeaders: ((r: UpstreamResponse) => void) | null = null;
+  private rejectHeaders: ((e: unknown) => void) | null = null;
+  private abortRequest: ((e: Error) => void) | null = null;
+  private resumeSocket: (() => void) | null = null;
+  /** Why the caller's signal cancelled us, when it did before undici handed over its abort function. */
+  private cancelReason: Error | null = null;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  /** Bytes received but not yet handed to a streaming reader. */
+  private queued = 0;
+  private complete = false;
+  private failure: unknown = null;
+  /** The body reader waiting for the next chunk / the end. */
+  private wake: (() => void) | null = null;
+  private paused = false;
+  /** text()/bytes() wants the whole body: no backpressure then. */
+  private collecting = false;
+  private discarding = false;
+  private consumed = false;
+  private readonly onCancel: (() => void) | null = null;
 
   constructor(
-    data: Dispatcher.ResponseData,
     private readonly signal: AbortSignal | AbortSource,
     private readonly provider: string | undefined,
     private readonly origin: string,
   ) {
-    this.status = data.statusCode;
-    this.headers = data.headers;
-    this.raw = data.body;
-  }
-
-  get body(): AsyncIterable<Uint8Array> {
-    const { raw, signal, provider, origin } = this;
-    return {
-      async *[Symbol.asyncIterator]() {
-        try {
-          for await (const chunk of raw) yield chunk as Uint8Array;
-        } catch (e) {
-          throw transportError(e, signal, provider, origin);
-        }
-      },
-    };
-  }
-
-  private fail(e: unknown): never {
-    throw transportError(e, this.signal, this.provider, this.origin);
-  }
-
-  async text(): Promise<string> {
-    try {
-      return await this.raw.text();
-    } catch (e) {
-      this.fail(e);
+    this.headersReceived = new Promise<UpstreamResponse>((resolve, reject) => {
+      this.resolveHeaders = resolve;
+      this.rejectHeaders = reject;
+    });
+    if (signal.aborted) {
+      this.cancelReason = cancelError(signal);
+    } else {
+      this.onCancel = () => this.cancel(cancelError(this.signal));
+      if ('addEventListener' in signal) signal.addEventListener('abort', this.onCancel, { once: true });
+      else signal.once('abort', this.onCancel);
     }
   }
 
-  async json(): Promise<unknown> {
+  // ---- undici handler (called by the connection) -------------------------------------------------
+  onConnect(abort: (e?: Error) => void): void {
+    if (this.cancelReason) abort(this.cancelReason);
+    else this.abortRequest = abort;
+  }
+
+  onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
+    if (status < 200) return true; // 1xx: wait for the real response
+    this.status = status;
+    this.rawHeaders = raw;
+    this.resumeSocket = resume;
+    const resolve = this.resolveHeaders;
+    this.resolveHeaders = this.rejectHeaders = null;
+    resolve?.(this);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.size += chunk.length;
+    if (this.discarding) {
+      if (this.size > DUMP_LIMIT) this.abortRequest?.(new Error('response body discarded'));
+      return true;
+    }
+    this.chunks.push(chunk);
+    this.queued += chunk.length;
+    this.signalReader();
+    // Nobody reading yet, or a reader behind: stop reading the socket (a body nobody reads must not
+    // pile up in memory), unless text()/bytes() is gathering the whole body anyway.
+    if (!this.collecting && this.queued >= HIGH_WATER) {
+      this.paused = true;
+      return false;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.complete = true;
+    this.signalReader();
+  }
+
+  onError(err: Error): void {
+    if (this.complete) return;
+    const e = this.cancelReason ?? err;
+    if (this.rejectHeaders) {
+      const reject = this.rejectHeaders;
+      this.resolveHeaders = this.rejectHeaders = null;
+      this.release();
+      reject(transportError(e, this.signal, this.provider, this.origin));
+      return;
+    }
+    this.failure ??= e;
+    this.complete = true;
+    this.signalReader();
+  }
+
+  // ---- UpstreamResponse -----------------------------------------------------------------------------
+  get headers(): Record<string, string | string[] | undefined> {
+    return (this.parsedHeaders ??= parseRawHeaders(this.rawHeaders ?? []));
+  }
+
+  get body(): AsyncIterable<Uint8Array> {
+    return { [Symbol.asyncIterator]: () => this.iterate() };
+  }
+
+  private async *iterate(): AsyncGenerator<Uint8Array> {
+    let finished = false;
     try {
-      return await this.raw.json();
+      for (;;) {
+        if (this.chunks.length) {
+          const c = this.chunks.shift()!;
+          this.queued -= c.length;
+          if (this.paused && this.queued < HIGH_WATER / 2) this.resume();
+          yield c;
+          continue;
+        }
+        if (this.failure) throw transportError(this.failure, this.signal, this.provider, this.origin);
+        if (this.complete) {
+          finished = true;
+          return;
+        }
+        await new Promise<void>((r) => (this.wake = r));
+      }
+    } finally {
+      // A reader that stops early (break, error downstream) releases the connection like a destroyed stream.
+      if (!finished && !this.complete) this.abortRequest?.(new Error('the response body was not read to the end'));
+      this.release();
+    }
+  }
+
+  private async collect(): Promise<Buffer> {
+    this.collecting = true;
+    this.resume();
+    while (!this.complete) await new Promise<void>((r) => (this.wake = r));
+    this.release();
+    if (this.failure) throw transportError(this.failure, this.signal, this.provider, this.origin);
+    return this.take();
+  }
+
+  /** The whole body in one Buffer (the last step of reading it). */
+  private take(): Buffer {
+    this.release();
+    const c = this.chunks;
+    this.chunks = [];
+    // (A second read finds nothing left: an empty body, never `size` zero bytes.)
+    return c.length === 1 ? c[0] : c.length === 0 ? Buffer.alloc(0) : Buffer.concat(c, this.size);
+  }
+
+  text(): Promise<string> {
+    // The usual case: the whole (small) body came in with the headers, so no wait is needed.
+    if (this.complete && !this.failure && !this.consumed) return Promise.resolve(this.take().toString('utf8'));
+    return this.collect().then((b) => b.toString('utf8'));
+  }
+
+  async json(): Promise<unknown> {
+    const text = await this.text();
+    try {
+      return JSON.parse(text);
     } catch (e) {
-      this.fail(e);
+      throw transportError(e, this.signal, this.provider, this.origin);
     }
   }
 
   async bytes(): Promise<Uint8Array> {
-    try {
-      return new Uint8Array(await this.raw.arrayBuffer());
-    } catch (e) {
-      this.fail(e);
+    const b = await this.collect();
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  async dump(): Promise<void> {
+    this.discarding = true;
+    this.chunks = [];
+    this.queued = 0;
+    this.resume();
+    while (!this.complete) await new Promise<void>((r) => (this.wake = r));
+    this.release();
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------
+  private resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.resumeSocket?.();
+  }
+
+  private signalReader(): void {
+    const w = this.wake;
+    if (w) {
+      this.wake = null;
+      w();
     }
   }
 
-  dump(): Promise<void> {
-    return this.raw.dump().catch(() => undefined);
+  /**
+   * The caller cancelled. Before the headers or while the body flows, the undici request is aborted
+   * (its onError then fails the waiting side); a body that already arrived but is not read yet fails
+   * its reader too, as a destroyed Readable would.
+   */
+  private cancel(reason: Error): void {
+    this.cancelReason = reason;
+    if (this.abortRequest && !this.complete) this.abortRequest(reason);
+    else if (!this.consumed && this.complete && !this.failure) {
+      this.failure = reason;
+      this.signalReader();
+    }
+  }
+
+  /** The body is consumed or failed: stop listening to the caller's signal. */
+  private release(): void {
+    if (this.consumed) return;
+    this.consumed = true;
+    const fn = this.onCancel;
+    if (!fn) return;
+    const s = this.signal;
+    if ('removeEventListener' in s) s.removeEventListener('abort', fn);
+    else s.removeListener('abort', fn);
   }
 }
 
-function wrapResponse(data: Dispatcher.ResponseData, signal: AbortSignal | AbortSource, provider: string | undefined, origin: string): UpstreamResponse {
-  return new WrappedResponse(data, signal, provider, origin);
+function cancelError(signal: { readonly reason: unknown }): Error {
+  const r = signal.reason;
+  return r instanceof Error ? r : new Error('The request was cancelled.');
+}
+
+/** undici's raw header list ([name, value, …] as Buffers) → lower-case keys, repeated names as arrays. */
+function parseRawHeaders(raw: Buffer[]): Record<string, string | string[] | undefined> {
+  const out: Record<string, string | string[] | undefined> = Object.create(null) as Record<string, string | string[] | undefined>;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i].toString('latin1').toLowerCase();
+    const val = raw[i + 1].toString('latin1');
+    const prev = out[key];
+    if (prev === undefined) out[key] = val;
+    else if (typeof prev === 'string') out[key] = [prev, val];
+    else prev.push(val);
+  }
+  return out;
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);

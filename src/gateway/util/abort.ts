@@ -20,7 +20,9 @@ export class LazyAbort implements AbortSource {
   aborted = false;
   reason: unknown = undefined;
   private ac: AbortController | null = null;
-  private fns: Array<() => void> | null = null;
+  /** The usual single listener (the upstream call) in a slot; more only for retries / fan-out. */
+  private fn: (() => void) | null = null;
+  private more: Array<() => void> | null = null;
 
   /** A real AbortSignal tied to this switch (created on first use). */
   get signal(): AbortSignal {
@@ -36,15 +38,24 @@ export class LazyAbort implements AbortSource {
     this.aborted = true;
     this.reason = reason;
     this.ac?.abort(reason);
-    const fns = this.fns;
-    this.fns = null;
-    if (fns) for (const f of fns) f();
+    const fn = this.fn;
+    const more = this.more;
+    this.fn = null;
+    this.more = null;
+    fn?.();
+    if (more) for (const f of more) f();
+  }
+
+  /** Listeners still registered (for tests: a finished call must leave none). */
+  get listenerCount(): number {
+    return (this.fn ? 1 : 0) + (this.more?.length ?? 0);
   }
 
   // EventEmitter-style surface (the only event is 'abort', fired at most once, so `on` = `once`).
   on(_event: 'abort', fn: () => void): this {
     if (this.aborted) return this;
-    (this.fns ??= []).push(fn);
+    if (!this.fn) this.fn = fn;
+    else (this.more ??= []).push(fn);
     return this;
   }
 
@@ -53,10 +64,14 @@ export class LazyAbort implements AbortSource {
   }
 
   removeListener(_event: 'abort', fn: () => void): this {
-    const fns = this.fns;
-    if (fns) {
-      const i = fns.indexOf(fn);
-      if (i >= 0) fns.splice(i, 1);
+    if (this.fn === fn) {
+      this.fn = null;
+      return this;
+    }
+    const more = this.more;
+    if (more) {
+      const i = more.indexOf(fn);
+      if (i >= 0) more.splice(i, 1);
     }
     return this;
   }

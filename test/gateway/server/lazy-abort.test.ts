@@ -36,6 +36,28 @@ test('LazyAbort: the signal is built on demand and reflects an abort that happen
   assert.equal(late.reason, reason);
 });
 
+test('LazyAbort: several listeners (retries, fan-out) — removed ones stay silent, the rest fire once', () => {
+  const a = new LazyAbort();
+  const heard: string[] = [];
+  const one = () => heard.push('one');
+  const two = () => heard.push('two');
+  const three = () => heard.push('three');
+  a.on('abort', one);
+  a.once('abort', two);
+  a.on('abort', three);
+  assert.equal(a.listenerCount, 3);
+  a.removeListener('abort', one);
+  a.off('abort', three);
+  a.on('abort', three);
+  assert.equal(a.listenerCount, 2);
+  a.abort(new Error('x'));
+  a.abort(new Error('again'));
+  assert.deepEqual(heard.sort(), ['three', 'two']);
+  assert.equal(a.listenerCount, 0);
+  a.on('abort', one);
+  assert.equal(a.listenerCount, 0, 'a listener added after the abort is not kept (the switch never fires again)');
+});
+
 test('LazyAbort: cancels an in-flight undici request and leaves no listener after a finished one', async () => {
   let release: (() => void) | null = null;
   const { server, url } = await listen((req, res) => {
@@ -52,7 +74,7 @@ test('LazyAbort: cancels an in-flight undici request and leaves no listener afte
     assert.equal(await res.text(), '{"ok":true}');
     // undici drops its listener when the body stream closes, a tick after the text is read.
     await new Promise((r) => setImmediate(r));
-    assert.equal((done as unknown as { fns: unknown[] | null }).fns?.length ?? 0, 0, 'undici removed its listener when the call finished');
+    assert.equal(done.listenerCount, 0, 'undici removed its listener when the call finished');
 
     const ab = new LazyAbort();
     const pending = up.send({ method: 'GET', url: `${url}/slow`, headers: {} }, ab, 'openai');
