@@ -56,12 +56,16 @@ export interface DetectOptions {
 }
 
 /**
- * Character-class counts of a text, from one charCode loop per call. Each recognizer below needs a
- * minimum of some class to produce anything at all (a card has 12+ digits, an IPv4 3 dots…), so a pass
- * whose minimum is not met is skipped: the gates only ever skip passes that provably find nothing.
+ * Character-class counts of a text. Each recognizer below needs a minimum of some class to produce
+ * anything at all (a card has 12+ digits, an IPv4 3 dots…), so a pass whose minimum is not met is
+ * skipped: the gates only ever skip passes that provably find nothing. The counts stop at the largest
+ * minimum a gate asks for (SHAPE_DIGITS_CAP, SHAPE_DOTS_CAP), so most texts are settled by their first
+ * few hundred characters instead of a loop over every character.
  */
 export interface TextShape {
+  /** Digits [0-9], counted up to SHAPE_DIGITS_CAP. */
   digits: number;
+  /** ".", counted up to SHAPE_DOTS_CAP. */
   dots: number;
   colon: boolean;
   /** An ASCII capital or any non-ASCII character (which may be a Unicode capital). */
@@ -69,6 +73,16 @@ export interface TextShape {
   /** An ASCII letter or any non-ASCII character (which may be a letter). */
   letters: boolean;
 }
+
+/** The largest digit minimum of a gate (MIN_DIGITS_CARD). */
+export const SHAPE_DIGITS_CAP = 12;
+/** The largest dot minimum of a gate (IPv4). */
+export const SHAPE_DOTS_CAP = 3;
+
+// (No "u" flag: each class matches single UTF-16 code units, as charCodeAt does.)
+const DIGIT_RE = /[0-9]/g;
+const CAPITAL_RE = /[A-Z\u0080-\uffff]/;
+const LOWER_RE = /[a-z]/;
 
 /** textShape's character classes: 1 digit, 2 ".", 3 ":", 4 ASCII capital, 5 ASCII lower-case letter. */
 const SHAPE_CLASS = new Uint8Array(128);
@@ -78,18 +92,41 @@ SHAPE_CLASS[58] = 3;
 for (let c = 65; c <= 90; c++) SHAPE_CLASS[c] = 4;
 for (let c = 97; c <= 122; c++) SHAPE_CLASS[c] = 5;
 
+/** Texts up to this long are counted by one loop: for them five native searches cost more than it. */
+const SHAPE_LOOP_MAX = 1024;
+
 export function textShape(text: string): TextShape {
-  // One counter per class, indexed by a table lookup: no branch per character (an if-chain costs 2–3×
-  // as much on text whose classes alternate unpredictably, e.g. a 1 MB base64 token). Non-ASCII counts
-  // as a possible capital.
-  const count = new Int32Array(6);
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
+  if (text.length <= SHAPE_LOOP_MAX) return shapeByLoop(text);
+  // Native searches that stop at the first hits (a regex or indexOf skips non-matching characters much
+  // faster than a charCodeAt loop visits them); the worst case is one pass per class.
+  let digits = 0;
+  DIGIT_RE.lastIndex = 0;
+  while (digits < SHAPE_DIGITS_CAP && DIGIT_RE.test(text)) digits++;
+  let dots = 0;
+  for (let i = text.indexOf('.'); i >= 0 && ++dots < SHAPE_DOTS_CAP; ) i = text.indexOf('.', i + 1);
+  const capitals = CAPITAL_RE.test(text);
+  return { digits, dots, colon: text.indexOf(':') >= 0, capitals, letters: capitals || LOWER_RE.test(text) };
+}
+
+function shapeByLoop(text: string): TextShape {
+  // One counter per class, indexed by a table lookup: no branch per character. Non-ASCII counts as a
+  // possible capital.
+  let d = 0;
+  let dots = 0;
+  let colon = 0;
+  let cap = 0;
+  let low = 0;
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    count[c < 128 ? SHAPE_CLASS[c] : 4]++;
+    const k = c < 128 ? SHAPE_CLASS[c] : 4;
+    d += k === 1 ? 1 : 0;
+    dots += k === 2 ? 1 : 0;
+    colon |= k === 3 ? 1 : 0;
+    cap |= k === 4 ? 1 : 0;
+    low |= k === 5 ? 1 : 0;
   }
-  const capitals = count[4] > 0;
-  return { digits: count[1], dots: count[2], colon: count[3] > 0, capitals, letters: capitals || count[5] > 0 };
+  const capitals = cap !== 0;
+  return { digits: Math.min(d, SHAPE_DIGITS_CAP), dots: Math.min(dots, SHAPE_DOTS_CAP), colon: colon !== 0, capitals, letters: capitals || low !== 0 };
 }
 
 // Minimum digits a match of each recognizer holds (from its regex and its own checks).
@@ -147,6 +184,7 @@ function append(cands: Candidate[], list: Candidate[]): Candidate[] {
 /** Detects findings in `text`. Offsets are JS string offsets, end-exclusive. */
 export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
   if (!text) return [];
+  text = flatCopy(text);
   const shape = textShape(text);
   const ctx = new ContextIndex(text, opts.context);
   const scored = asHits(collectCandidates(text, opts, ctx, shape), text);
@@ -154,6 +192,22 @@ export function detect(text: string, opts: DetectOptions = {}): RawFinding[] {
   // A name inside a detected street address is part of the address ("Rua das Pedras", "São Paulo").
   const kept = hasAddress ? dropPersonsInAddresses(scored, text.length) : scored;
   return asFindings(resolveOverlaps(kept, text.length));
+}
+
+/** Inputs at least this long are scanned from a flat copy (see flatCopy). */
+const FLAT_COPY_MIN = 64 * 1024;
+const NON_LATIN1_RE = /[^\x00-\xff]/;
+
+/**
+ * A flat sequential copy of a long text. Strings made by slicing or concatenation (a slice of a
+ * repeated string, a prompt assembled from parts) are views onto other strings, and every charCodeAt in
+ * the per-character loops of the recognizers pays for the indirection: 10–25 % of a key- or date-dense
+ * 1 MB scan. The copy (a Buffer round trip, ~1 ms per MB) has the same code units, so every offset and
+ * finding is the same; the findings' values are read from it.
+ */
+function flatCopy(text: string): string {
+  if (text.length < FLAT_COPY_MIN) return text;
+  return NON_LATIN1_RE.test(text) ? Buffer.from(text, 'utf16le').toString('utf16le') : Buffer.from(text, 'latin1').toString('latin1');
 }
 
 // detect's steps are separate small functions on purpose: each per-candidate loop is compiled (and, when
@@ -248,8 +302,13 @@ function resolveOverlaps(cands: Candidate[], length: number): Candidate[] {
   for (let i = 1; i < cands.length && ordered0; i++) ordered0 = cands[i].start >= cands[i - 1].end;
   if (ordered0) return cands;
   // Few candidates (every real prompt): a plain sort by start instead of per-character buckets.
-  const ordered: Candidate[] = cands.length <= 256 ? [...cands].sort((a, b) => a.start - b.start) : bucketByStart(cands, length);
+  // (Array sort is stable, as are bucketByStart and mergeRuns: all order by start, then list position.)
+  // A long list made of a few ascending runs (one per recognizer: vendor tokens, then bearer tokens) is
+  // merged run by run, without bucketByStart's per-character tables.
+  const ordered: Candidate[] = cands.length <= 256 ? [...cands].sort(byStart) : ascendingRuns(cands, 8) <= 8 ? mergeRuns(cands) : bucketByStart(cands, length);
   const out: Candidate[] = [];
+  const cluster: Candidate[] = [];
+  const won: Candidate[] = [];
   let k = 0;
   while (k < ordered.length) {
     // Grow a cluster of transitively overlapping candidates.
@@ -268,22 +327,112 @@ function resolveOverlaps(cands: Candidate[], length: number): Candidate[] {
       const b = ordered[k + 1];
       out.push(outranks(a, b) <= 0 ? a : b);
     } else {
-      const cluster = ordered.slice(k, j).sort(outranks);
-      // Coverage over the cluster's range: linear in span lengths even for a huge chained cluster.
-      const base = ordered[k].start;
-      const covered = new Uint8Array(end - base);
-      const won: Candidate[] = [];
-      outer: for (const c of cluster) {
-        for (let i = c.start - base; i < c.end - base; i++) if (covered[i]) continue outer;
-        covered.fill(1, c.start - base, c.end - base);
-        won.push(c);
+      // (Small clusters are sorted by insertion in two arrays reused for every cluster of this call:
+      // Array sort allocates work arrays per call, which for 20k three-candidate clusters per MB was
+      // most of a bearer-dense scan's garbage. Both sorts are stable, so the order is the same.)
+      if (j - k <= SMALL_CLUSTER) {
+        cluster.length = 0;
+        for (let i = k; i < j; i++) cluster.push(ordered[i]);
+        insertionSort(cluster, outranks);
+        settleSmallCluster(cluster, won);
+        insertionSort(won, byStart);
+        for (let i = 0; i < won.length; i++) out.push(won[i]);
+      } else {
+        const big = ordered.slice(k, j).sort(outranks);
+        const bigWon = settleCluster(big, ordered[k].start, end);
+        bigWon.sort(byStart);
+        for (const w of bigWon) out.push(w);
       }
-      won.sort((a, b) => a.start - b.start);
-      for (const w of won) out.push(w);
     }
     k = j;
   }
   return out;
+}
+
+/** Clusters up to this size are settled by comparing spans (no coverage table per cluster). */
+const SMALL_CLUSTER = 16;
+
+/**
+ * A cluster sorted by `outranks`: each candidate in turn is kept unless a character of its span is
+ * already covered by a kept one. Coverage over the cluster's range: linear in span lengths even for a
+ * huge chained cluster.
+ */
+function settleCluster(cluster: Candidate[], base: number, end: number): Candidate[] {
+  const covered = new Uint8Array(end - base);
+  const won: Candidate[] = [];
+  outer: for (const c of cluster) {
+    for (let i = c.start - base; i < c.end - base; i++) if (covered[i]) continue outer;
+    covered.fill(1, c.start - base, c.end - base);
+    won.push(c);
+  }
+  return won;
+}
+
+/**
+ * settleCluster for a few candidates (a vendor token also found as a bearer token and as a high-entropy
+ * token): a span has a covered character exactly when it overlaps a kept non-empty span, and an empty
+ * span covers nothing and is never blocked — the same answers without a typed array per cluster.
+ */
+function settleSmallCluster(cluster: Candidate[], won: Candidate[]): void {
+  won.length = 0;
+  outer: for (let i = 0; i < cluster.length; i++) {
+    const c = cluster[i];
+    if (c.end > c.start) {
+      for (let q = 0; q < won.length; q++) {
+        const w = won[q];
+        if (w.end > w.start && c.start < w.end && w.start < c.end) continue outer;
+      }
+    }
+    won.push(c);
+  }
+}
+
+function byStart(a: Candidate, b: Candidate): number {
+  return a.start - b.start;
+}
+
+/** Stable in-place insertion sort (for a few elements: no work arrays, unlike Array sort). */
+function insertionSort(a: Candidate[], cmp: (x: Candidate, y: Candidate) => number): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= 0 && cmp(a[j], x) > 0) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
+/**
+ * The candidates ordered by start, stable (the order of a stable sort and of bucketByStart), for a list
+ * made of a few ascending runs: the runs are merged one after another, a tie going to the earlier run.
+ */
+function mergeRuns(cands: Candidate[]): Candidate[] {
+  let merged: Candidate[] = [];
+  let i = 0;
+  while (i < cands.length) {
+    let j = i + 1;
+    while (j < cands.length && cands[j].start >= cands[j - 1].start) j++;
+    // merged (earlier runs) and cands[i, j) (the next run), both ordered by start.
+    const out = new Array<Candidate>(merged.length + j - i);
+    let o = 0;
+    let a = 0;
+    let b = i;
+    while (a < merged.length && b < j) out[o++] = cands[b].start < merged[a].start ? cands[b++] : merged[a++];
+    while (a < merged.length) out[o++] = merged[a++];
+    while (b < j) out[o++] = cands[b++];
+    merged = out;
+    i = j;
+  }
+  return merged;
+}
+
+/** How many ascending runs (by start) the list is made of, counting up to `max` + 1. */
+function ascendingRuns(cands: Candidate[], max: number): number {
+  let runs = 1;
+  for (let i = 1; i < cands.length && runs <= max; i++) if (cands[i].start < cands[i - 1].start) runs++;
+  return runs;
 }
 
 /** Candidates ordered by start (stable) in linear time: buckets per start offset. */

@@ -2,7 +2,7 @@
 // the person rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectCandidates, detect, textShape } from '../../../src/gateway/compliance/detect.js';
+import { collectCandidates, detect, SHAPE_DIGITS_CAP, SHAPE_DOTS_CAP, textShape } from '../../../src/gateway/compliance/detect.js';
 import type { TextShape } from '../../../src/gateway/compliance/detect.js';
 
 const found = (t: string, type: string) => detect(t).filter((f) => f.type === type).map((f) => t.slice(f.start, f.end));
@@ -22,6 +22,38 @@ test('textShape counts digits and dots and notes ":" and possible capitals', () 
   assert.equal(textShape('émile').capitals, true);
   assert.equal(textShape('ü').letters, true);
   assert.equal(textShape('').digits, 0);
+});
+
+test('textShape: counts stop at the largest gate minimum; long texts (native searches) agree with the loop', () => {
+  assert.deepEqual(textShape('1234567890123456 a.b.c.d.e'), { digits: SHAPE_DIGITS_CAP, dots: SHAPE_DOTS_CAP, colon: false, capitals: false, letters: true });
+  // Random texts over the classes, short (counted by a loop) and long (native searches), against a plain count.
+  const alphabet = ['1', '0', '9', '.', ':', 'A', 'Z', 'a', 'z', 'é', '\uD83D', ' ', '-', '@'];
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  for (let k = 0; k < 400; k++) {
+    const len = k % 2 === 0 ? rnd(40) : 1025 + rnd(200);
+    const pool = alphabet.filter(() => rnd(3) > 0);
+    let t = '';
+    for (let i = 0; i < len && pool.length; i++) t += pool[rnd(pool.length)];
+    let digits = 0;
+    let dots = 0;
+    let colon = false;
+    let capitals = false;
+    let lower = false;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c >= 48 && c <= 57) digits++;
+      else if (c === 46) dots++;
+      else if (c === 58) colon = true;
+      else if ((c >= 65 && c <= 90) || c >= 128) capitals = true;
+      else if (c >= 97 && c <= 122) lower = true;
+    }
+    const want = { digits: Math.min(digits, SHAPE_DIGITS_CAP), dots: Math.min(dots, SHAPE_DOTS_CAP), colon, capitals, letters: capitals || lower };
+    assert.deepEqual(textShape(t), want, JSON.stringify(t.slice(0, 60)));
+  }
 });
 
 test('gates never change the candidates: texts with exactly one trigger class, and at each threshold', () => {

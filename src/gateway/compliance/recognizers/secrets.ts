@@ -9,7 +9,7 @@
  */
 import type { Candidate } from './candidate.js';
 import { eachMatch, Hit } from './candidate.js';
-import { charClasses, entropyScratch, looksLikeHash, looksLikeUuid, shannonEntropy, shannonEntropyOf } from '../validators.js';
+import { entropyScratch, type EntropyScratch, looksLikeHash, looksLikeUuid, shannonEntropy, shannonEntropyOf } from '../validators.js';
 import { findContextSecrets } from './secrets-context.js';
 
 interface VendorPattern {
@@ -26,6 +26,8 @@ interface VendorPattern {
    * regex starts with a look-behind, which makes the engine visit every character (~6 ms per MB each).
    */
   starts?: RegExp;
+  /** The length shared by all of `starts`' literals (a match then starts at lastIndex minus it), if any. */
+  startsLength?: number;
   sticky?: RegExp;
   /** A cheap regex that must match somewhere before the pattern is run (for one-character hints). */
   gate?: RegExp;
@@ -49,7 +51,7 @@ const v = (name: string, body: string, score = 0.95, hints?: string[], gate?: Re
     score,
     hints: hints ?? literalPrefix(body),
     gate,
-    ...(lits ? { starts: new RegExp(lits.map(escapeRe).join('|'), 'g'), sticky: new RegExp(`(?:${body})${TB}`, 'y') } : {}),
+    ...(lits ? { starts: new RegExp(lits.map(escapeRe).join('|'), 'g'), sticky: new RegExp(`(?:${body})${TB}`, 'y'), startsLength: lits.every((l) => l.length === lits[0].length) ? lits[0].length : undefined } : {}),
   };
 };
 
@@ -236,13 +238,41 @@ const AUTH_RE = /(?<![A-Za-z0-9])(?:(?:proxy-)?authorization["']?\s{0,3}[:=]\s{0
 
 function findAuthHeaders(text: string, out: Candidate[]): void {
   if (!/authorization|bearer/i.test(text)) return;
-  eachMatch(AUTH_RE, text, (m) => {
-    const tok = m[1];
-    // (A plain word first: the cheapest test, and the usual reason to drop a match.)
-    if (/^[a-z]+$/i.test(tok) || !/^[A-Za-z0-9]/.test(tok) || isPlaceholder(tok)) return;
-    const start = m.index + m[0].length - tok.length;
-    out.push({ type: 'API_KEY', start, end: start + tok.length, score: 0.9, recognizer: 'secret:authorization_header', contextApplied: true });
-  });
+  // test() + lastIndex, no match array per header (a bearer-dense text has 20k+ per MB). The token group
+  // ends the match, and what comes before it ends in a character that is not a token character (":", "=",
+  // a quote or whitespace), so the token is the run of token characters (after at most two "=" of
+  // padding) that ends at lastIndex.
+  AUTH_RE.lastIndex = 0;
+  while (AUTH_RE.test(text)) {
+    const end = AUTH_RE.lastIndex;
+    let start = end;
+    while (start > end - 2 && text.charCodeAt(start - 1) === 61 /* = */) start--;
+    while (start > 0 && authTokenChar(text.charCodeAt(start - 1))) start--;
+    judgeAuthToken(text, start, end, out);
+  }
+}
+
+/** [A-Za-z0-9._~+/-]: AUTH_RE's token characters (by ASCII code). */
+const AUTH_TOKEN_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/-') AUTH_TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+function authTokenChar(c: number): boolean {
+  return c < 128 && AUTH_TOKEN_CHAR[c] === 1;
+}
+
+/** The token text[start, end) of an Authorization header or bearer: reported unless a word or placeholder. */
+function judgeAuthToken(text: string, start: number, end: number, out: Candidate[]): void {
+  // (A plain word first: the cheapest test, and the usual reason to drop a match.)
+  let word = true;
+  for (let i = start; i < end && word; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    word = c >= 97 && c <= 122;
+  }
+  if (word) return;
+  const f = text.charCodeAt(start);
+  if (!((f >= 48 && f <= 57) || (f >= 65 && f <= 90) || (f >= 97 && f <= 122))) return;
+  if (isPlaceholder(text.slice(start, end))) return;
+  // A Hit, not a plain candidate: detect would wrap it into one anyway.
+  out.push(new Hit(text, 'API_KEY', start, end, 0.9, 'secret:authorization_header', false, true));
 }
 
 // Regexes of the per-keyword / per-value rules below, built once: a regex literal inside a function is a
@@ -382,13 +412,31 @@ interface KeyScan {
   /** Set by keyValueStart: "token is …" (prose), weaker evidence than "=" or ":". */
   proseSep: boolean;
   /**
-   * Per-scan tables, made on first use (most texts judge no value): recognizer names by lower-cased key
-   * name (not a regex replace per finding), whether a key name is generic (GENERIC_KEY_RE), and
-   * shannonEntropy's count table.
+   * Per-scan tables, made on first use (most texts judge no value): facts about each key name as written
+   * (lower case, generic or not, recognizer name: no lower-casing, regex or replace per finding), and
+   * shannonEntropy's count tables.
    */
-  recognizers?: Map<string, string>;
-  generic?: Map<string, boolean>;
-  scratch?: number[];
+  keys?: Map<string, KeyName>;
+  scratch?: EntropyScratch;
+}
+
+/** What judgeValue needs to know about a key name, worked out once per distinct name in a scan. */
+interface KeyName {
+  lower: string;
+  /** GENERIC_KEY_RE: key, api, auth… — the value must look random. */
+  generic: boolean;
+  recognizer: string;
+}
+
+function keyName(st: KeyScan, kw: string): KeyName {
+  const keys = (st.keys ??= new Map());
+  let k = keys.get(kw);
+  if (k === undefined) {
+    const lower = kw.toLowerCase();
+    k = { lower, generic: GENERIC_KEY_RE.test(lower), recognizer: `secret:${lower.replace(/[^a-z]/g, '_')}_assignment` };
+    keys.set(kw, k);
+  }
+  return k;
 }
 
 /**
@@ -396,7 +444,7 @@ interface KeyScan {
  * call site sees every recognizer's callback): keyword-dense text ("key: key: …") runs this per keyword.
  */
 function findKeyValues(text: string, out: Candidate[]): void {
-  const st: KeyScan = { lastValueEnd: -1, quote: '', proseSep: false, recognizers: undefined, generic: undefined, scratch: undefined };
+  const st: KeyScan = { lastValueEnd: -1, quote: '', proseSep: false, keys: undefined, scratch: undefined };
   KEY_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   // (KEY_RE never matches the empty string.)
@@ -529,14 +577,15 @@ const DIGIT = 2;
 const OTHER = 4;
 /** "(" or "{". */
 const PAREN = 8;
+const LOWER = 16;
 
 /** The character classes a value contains, in one pass (pre-checks for judgeValue's regexes). */
 function valueClasses(v: string): number {
   let cls = 0;
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
-    if (c >= 97 && c <= 122) continue;
-    if (c >= 65 && c <= 90) cls |= UPPER;
+    if (c >= 97 && c <= 122) cls |= LOWER;
+    else if (c >= 65 && c <= 90) cls |= UPPER;
     else if (c >= 48 && c <= 57) cls |= DIGIT;
     else {
       cls |= OTHER;
@@ -544,6 +593,18 @@ function valueClasses(v: string): number {
     }
   }
   return cls;
+}
+
+/** CODE_VALUE_RE for a value without "(": one of its word alternatives starts the value. */
+function codeWordPrefix(v: string, f0: number): boolean {
+  switch (f0) {
+    case 102: return v.startsWith('function');
+    case 110: return v.startsWith('new ');
+    case 97: return v.startsWith('await ');
+    case 116: return v.startsWith('this.');
+    case 115: return v.startsWith('self.');
+    default: return false;
+  }
 }
 
 /** The value after a key name, from `s` (opening quote in `st.quote`): judged and reported. */
@@ -572,7 +633,6 @@ function judgeValue(text: string, kw: string, s: number, isPassword: boolean, st
   if (e - s < 4 || e - s > 512) return;
   // Other key names need a random-looking value of 8+ characters (checked before the costlier rules).
   if (!isPassword && e - s < 8) return;
-  const keyLower = kw.toLowerCase();
   const value = text.slice(s, e);
   if (isPlaceholder(value)) return;
   // The rules below are regexes per value; each is tried only when the value's first character or its
@@ -581,8 +641,9 @@ function judgeValue(text: string, kw: string, s: number, isPassword: boolean, st
   const cls = valueClasses(value);
   if (f0 === 48 && (value.charCodeAt(1) | 0x20) === 120 && HEX_LITERAL_RE.test(value)) return; // a numeric literal, not a password
   if (((f0 === 104 || f0 === 47) && URL_VALUE_RE.test(value)) || (value.length < 6 && DIGITS_DOTS_RE.test(value))) return;
-  // (Without "(" only the word alternatives can match: function, new, await, this., self.)
-  if (((cls & PAREN) !== 0 ? (f0 >= 97 && f0 <= 122) || f0 === 95 : f0 === 102 || f0 === 110 || f0 === 97 || f0 === 116 || f0 === 115) && CODE_VALUE_RE.test(value)) return;
+  // (Without "(" only the word alternatives can match — function, new, await, this., self. — and those are
+  // prefix tests: no regex call.)
+  if ((cls & PAREN) !== 0 ? ((f0 >= 97 && f0 <= 122) || f0 === 95) && CODE_VALUE_RE.test(value) : codeWordPrefix(value, f0)) return;
   if ((cls & PAREN) !== 0 && !quote) return; // a call or an object, not a literal
   let score: number;
   if (isPassword) {
@@ -597,22 +658,19 @@ function judgeValue(text: string, kw: string, s: number, isPassword: boolean, st
     return;
   }
   // Generic key names (key, api, token, secret…): the value must look random.
-  const genericNames = (st.generic ??= new Map());
-  let generic = genericNames.get(keyLower);
-  if (generic === undefined) genericNames.set(keyLower, (generic = GENERIC_KEY_RE.test(keyLower)));
+  const key = keyName(st, kw);
+  const generic = key.generic;
   if (value.length < 8) return;
-  const classes = charClasses(value);
+  // (charClasses of the value, from valueClasses' bits.)
+  const classes = (cls & LOWER ? 1 : 0) + (cls & UPPER ? 1 : 0) + (cls & DIGIT ? 1 : 0) + (cls & OTHER ? 1 : 0);
   const ent = shannonEntropy(value, (st.scratch ??= entropyScratch()));
   // A UUID is a secret only under an unambiguous secret name (Heroku-style keys, "--secret-token <uuid>").
-  if (looksLikeUuid(value) && (generic || st.proseSep || !SECRET_KEY_NAME_RE.test(keyLower))) return;
+  if (looksLikeUuid(value) && (generic || st.proseSep || !SECRET_KEY_NAME_RE.test(key.lower))) return;
   if ((cls & (UPPER | DIGIT)) === 0 && SNAKE_WORDS_RE.test(value)) return; // snake/kebab words: config names
   if ((cls & (DIGIT | OTHER)) === 0 && LETTERS_ONLY_RE.test(value) && ent < 3.6) return;
   if (classes < 2 || ent < (generic ? 3.0 : 2.5)) return;
   score = generic ? 0.7 : 0.85;
-  const names = (st.recognizers ??= new Map());
-  let recognizer = names.get(keyLower);
-  if (recognizer === undefined) names.set(keyLower, (recognizer = `secret:${keyLower.replace(/[^a-z]/g, '_')}_assignment`));
-  out.push(new Hit(text, 'API_KEY', s, e, score, recognizer, false, true));
+  out.push(new Hit(text, 'API_KEY', s, e, score, key.recognizer, false, true));
   st.lastValueEnd = e;
   KEY_RE.lastIndex = Math.max(KEY_RE.lastIndex, e);
 }
@@ -637,15 +695,70 @@ function isBase64Prose(tok: string): boolean {
 }
 
 function findHighEntropy(text: string, out: Candidate[], runs: number[]): void {
-  let scratch: number[] | undefined;
+  let scratch: EntropyScratch | undefined;
+  // (Made with the first token to judge: most texts have none, and key-dense ones many earlier secrets.)
+  let taken: Set<number> | undefined;
+  const found = out.length;
   for (let r = 0; r < runs.length; r += 3) {
-    if (runs[r + 1] - runs[r] >= MIN_TOKEN) judgeToken(text, runs[r], Math.min(runs[r + 1], runs[r] + MAX_TOKEN), out, (scratch ??= entropyScratch()));
+    if (runs[r + 1] - runs[r] < MIN_TOKEN) continue;
+    if (scratch === undefined) {
+      scratch = entropyScratch();
+      if (found > 0) taken = spanKeys(out, found);
+    }
+    judgeToken(text, runs[r], Math.min(runs[r + 1], runs[r] + MAX_TOKEN), out, scratch, taken);
   }
 }
+
+/** Span keys (spanKey) must not collide: lengths stay below this (a judged token is ≤ MAX_TOKEN). */
+const SPAN_KEY_LENGTHS = 2 ** 24;
+const spanKey = (start: number, end: number): number => start * SPAN_KEY_LENGTHS + (end - start);
+
+/**
+ * The spans of the secrets found before the high-entropy pass that have their context already applied
+ * (their score is final) and a score above a high-entropy token's 0.6 — all of them, as it is. Such a
+ * secret outranks a high-entropy token on the same span in every overlap (detect's `outranks`): whether
+ * it is kept or loses to a third candidate, the token on its span is never kept, and a never-kept
+ * candidate changes nothing else. So such a token is not judged at all (a 1 MB list of GitHub tokens or
+ * JWTs has 25k of them: the entropy, a finding and an overlap cluster each).
+ */
+function spanKeys(out: Candidate[], n: number): Set<number> {
+  const keys = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const c = out[i];
+    const secret = c.type === 'API_KEY' || c.type === 'PASSWORD' || c.type === 'URL_CREDENTIALS';
+    if (secret && c.contextApplied === true && c.score > HIGH_ENTROPY_SCORE && c.end - c.start < SPAN_KEY_LENGTHS) keys.add(spanKey(c.start, c.end));
+  }
+  return keys;
+}
+
+/** The score of a stand-alone high-entropy token (API_KEY; no context word applies to that type). */
+const HIGH_ENTROPY_SCORE = 0.6;
 
 /** ".", "-", "|", "$", "%": punctuation that wraps a token in prose or code. */
 function isWrapChar(c: number): boolean {
   return c === 46 || c === 45 || c === 124 || c === 36 || c === 37;
+}
+
+// judgeToken's per-character class bits (TOKEN_BITS, by ASCII code).
+const T_LOWER = 1;
+const T_UPPER = 2;
+const T_DIGIT = 4;
+/** Not an ASCII letter or digit. */
+const T_OTHER = 8;
+const T_EQ = 16;
+const T_SLASH = 32;
+/** Outside [0-9A-Fa-f-]. */
+const T_NONHEX = 64;
+/** Outside [A-Za-z0-9+/]. */
+const T_NONB64 = 128;
+const TOKEN_BITS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  let f: number;
+  if (c >= 97 && c <= 122) f = T_LOWER | (c > 102 ? T_NONHEX : 0);
+  else if (c >= 65 && c <= 90) f = T_UPPER | (c > 70 ? T_NONHEX : 0);
+  else if (c >= 48 && c <= 57) f = T_DIGIT;
+  else f = T_OTHER | (c === 61 ? T_EQ : 0) | (c === 47 ? T_SLASH : 0) | (c !== 45 ? T_NONHEX : 0) | (c !== 43 && c !== 47 ? T_NONB64 : 0);
+  TOKEN_BITS[c] = f;
 }
 
 /** Lengths looksLikeHash accepts (hex digests and git ids). */
@@ -657,7 +770,7 @@ const HASH_LENGTHS = [7, 8, 12, 32, 40, 56, 64, 96, 128];
  * pass over the body says it can match (every rule only drops a token, so their order does not change
  * the result). Token-dense text (a 1 MB list of vendor tokens) judges 25k+ tokens.
  */
-function judgeToken(text: string, from: number, to: number, out: Candidate[], scratch: number[]): void {
+function judgeToken(text: string, from: number, to: number, out: Candidate[], scratch: EntropyScratch, taken: Set<number> | undefined): void {
   // Strip punctuation that commonly wraps a token in prose or code.
   let a = from;
   let b = to;
@@ -665,48 +778,43 @@ function judgeToken(text: string, from: number, to: number, out: Candidate[], sc
   while (b > a && isWrapChar(text.charCodeAt(b - 1))) b--;
   const len = b - a;
   if (len < 24) return;
+  // A secret already found on exactly this span outranks this token wherever it overlaps (spanKeys).
+  if (taken !== undefined && taken.has(spanKey(a, b))) return;
   // The body: the token without trailing "=" padding.
   let bodyEnd = b;
   while (bodyEnd > a && text.charCodeAt(bodyEnd - 1) === 61) bodyEnd--;
-  let lower = 0;
-  let upper = 0;
+  // One table lookup per character (token runs hold ASCII token characters only): the class bits are
+  // OR-ed together, digits counted and the longest lower-case run tracked without a branch per class.
+  let acc = 0;
   let digits = 0;
-  let other = false; // a character other than an ASCII letter or digit
-  let eq = false; // an "=" inside the body
-  let slash = false;
-  let nonHex = false; // a character outside [0-9A-Fa-f-]
-  let nonB64 = false; // a character outside [A-Za-z0-9+/]
   let lowerRun = 0;
   let maxLowerRun = 0;
   for (let i = a; i < bodyEnd; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 97 && c <= 122) {
-      lower = 1;
-      if (c > 102) nonHex = true;
-      if (++lowerRun > maxLowerRun) maxLowerRun = lowerRun;
-      continue;
-    }
-    lowerRun = 0;
-    if (c >= 65 && c <= 90) {
-      upper = 1;
-      if (c > 70) nonHex = true;
-    } else if (c >= 48 && c <= 57) digits++;
-    else {
-      other = true;
-      if (c === 61) eq = true;
-      if (c === 47) slash = true;
-      if (c !== 45) nonHex = true;
-      if (c !== 43 && c !== 47) nonB64 = true;
-    }
+    const f = c < 128 ? TOKEN_BITS[c] : T_OTHER | T_NONHEX | T_NONB64;
+    acc |= f;
+    digits += (f >> 2) & 1;
+    lowerRun = (lowerRun + 1) * (f & T_LOWER);
+    if (lowerRun > maxLowerRun) maxLowerRun = lowerRun;
   }
+  const lower = acc & T_LOWER;
+  const upper = (acc & T_UPPER) >> 1;
+  const other = (acc & T_OTHER) !== 0; // a character other than an ASCII letter or digit
+  const eq = (acc & T_EQ) !== 0; // an "=" inside the body
+  const slash = (acc & T_SLASH) !== 0;
+  const nonHex = (acc & T_NONHEX) !== 0; // a character outside [0-9A-Fa-f-]
+  const nonB64 = (acc & T_NONB64) !== 0; // a character outside [A-Za-z0-9+/]
   // Random tokens mix lower case, upper case and digits (two at least), over 24+ characters.
   if (lower + upper + (digits > 0 ? 1 : 0) < 3 || digits < 2 || bodyEnd - a < 24) return;
   let tok: string | undefined;
-  if (HASH_LENGTHS.includes(len) && looksLikeHash((tok ??= text.slice(a, b)))) return;
-  if (len === 36 && looksLikeUuid((tok ??= text.slice(a, b)))) return;
+  // Hashes and UUIDs are hex digits (and "-") only: a token with any other character, or "=" padding,
+  // is neither, so the slice and the regex are skipped (same answers).
+  const hexOnly = !nonHex && bodyEnd === b;
+  if (hexOnly && HASH_LENGTHS.includes(len) && looksLikeHash((tok ??= text.slice(a, b)))) return;
+  if (hexOnly && len === 36 && looksLikeUuid((tok ??= text.slice(a, b)))) return;
   if (len % 4 === 0 && !nonB64 && b - bodyEnd <= 2 && isBase64Prose((tok ??= text.slice(a, b)))) return;
   if (text.charCodeAt(a) === 47 /* / */ || (eq && /[A-Za-z0-9]=[A-Za-z0-9%]/.test(text.slice(a, bodyEnd)))) return; // paths, query params
-  if (!nonHex && bodyEnd === b && /^[0-9a-f\-]+$/i.test((tok ??= text.slice(a, b)))) return; // hex ids, digests, UUID lists
+  if (hexOnly && /^[0-9a-f\-]+$/i.test((tok ??= text.slice(a, b)))) return; // hex ids, digests, UUID lists
   const f0 = text.charCodeAt(a) | 0x20;
   if ((f0 === 115 || f0 === 109) && /^(?:sha\d{1,3}|md5)-/i.test((tok ??= text.slice(a, b)))) return; // subresource integrity
   if (slash && /^[A-Za-z0-9_.\-]{1,40}(?:\/[A-Za-z0-9_.\-]{1,40}){2,}$/.test((tok ??= text.slice(a, b))) && /\/[a-z]{3,}/.test(tok)) return; // paths
@@ -715,7 +823,7 @@ function judgeToken(text: string, from: number, to: number, out: Candidate[], sc
   if (shannonEntropyOf(text, a, bodyEnd, scratch) < 4.0) return;
   // Require few long lowercase words: real tokens rarely contain dictionary-like runs ([a-z]{12,}).
   if (maxLowerRun >= 12) return;
-  out.push(new Hit(text, 'API_KEY', a, b, 0.6, 'secret:high_entropy'));
+  out.push(new Hit(text, 'API_KEY', a, b, HIGH_ENTROPY_SCORE, 'secret:high_entropy'));
 }
 
 const CURL_USER_RE = /(?<![\w\-])(?:-u|--user|--proxy-user)[ \t]+["']?[^\s:"']{1,64}:([^\s"']{4,128})/g;
@@ -847,9 +955,18 @@ function scanFromStarts(p: VendorPattern, text: string, out: Candidate[], walk: 
   const starts = p.starts!;
   const sticky = p.sticky!;
   starts.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = starts.exec(text)) !== null) {
-    const q = m.index;
+  const len = p.startsLength;
+  for (;;) {
+    // Literals of one length: test() + lastIndex (no match array per literal; "eyJ" is twice in a JWT).
+    let q: number;
+    if (len !== undefined) {
+      if (!starts.test(text)) break;
+      q = starts.lastIndex - len;
+    } else {
+      const m = starts.exec(text);
+      if (m === null) break;
+      q = m.index;
+    }
     if (q > 0 && tokenChar(text.charCodeAt(q - 1)) && !ANSI_BEFORE.test(text.slice(Math.max(0, q - 16), q))) {
       // Inside a token: nothing can start before the token ends.
       let e: number;
@@ -863,12 +980,13 @@ function scanFromStarts(p: VendorPattern, text: string, out: Candidate[], walk: 
       starts.lastIndex = e;
       continue;
     }
+    // Sticky test(): the token's end from lastIndex, without a match array and a string per token.
     sticky.lastIndex = q;
-    const t = sticky.exec(text);
-    if (t && (!p.check || p.check(t[0]))) {
+    const end = sticky.test(text) ? sticky.lastIndex : -1;
+    if (end >= 0 && (!p.check || p.check(text.slice(q, end)))) {
       // A Hit, not a plain candidate: detect would wrap it into one anyway (a token list has 25k+ per MB).
-      out.push(new Hit(text, 'API_KEY', q, q + t[0].length, p.score, p.recognizer!, false, true));
-      starts.lastIndex = q + t[0].length;
+      out.push(new Hit(text, 'API_KEY', q, end, p.score, p.recognizer!, false, true));
+      starts.lastIndex = end;
     } else starts.lastIndex = q + 1;
   }
 }
