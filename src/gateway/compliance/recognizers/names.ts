@@ -18,25 +18,6 @@ import { COMMON_WORD_NAMES } from '../data/common-word-names.js';
 import { GIVEN_NAMES_EXTRA } from '../data/given-names-extra.js';
 import { ENGLISH_WORDS } from '../data/english-words.js';
 
-/**
- * The name set, built once for wordFlags (which keeps the flags, not this set: one copy of ~95k names in
- * memory, not two — a smaller heap is cheaper to collect).
- */
-function buildLexicon(): Set<string> {
-  const set = new Set<string>();
-  for (const n of PEOPLE_NAMES.split('\n')) if (n.length > 1) set.add(n.toLowerCase());
-  // Given names from other cultures the main list lacks (see data/given-names-extra.ts); their
-  // accent-folded form too, since lookups of a non-ASCII word fall back to it ("Björn" → "bjorn").
-  for (const n of GIVEN_NAMES_EXTRA.split('\n')) {
-    set.add(n);
-    if (!isAscii(n)) set.add(foldAccents(n));
-  }
-  // Words the lists contain that are far more often ordinary English words or brands.
-  for (const w of NOT_NAMES) set.delete(w);
-  for (const w of BRANDS) set.delete(w);
-  return set;
-}
-
 /** True when every character is ASCII. */
 function isAscii(w: string): boolean {
   for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) > 127) return false;
@@ -70,10 +51,7 @@ function foldAccents(w: string): string {
  * PERSON only after an honorific or a strong cue ("Dear Hope,", "my name is Echo"); leading a run they need
  * a known, unambiguous name after them ("Hope Sandoval"). Generated list (data/common-word-names.ts).
  */
-const commonWordNames = (() => {
-  let set: Set<string> | null = null;
-  return (): Set<string> => (set ??= new Set([...COMMON_WORD_NAMES.split(' '), ...NAME_HOMOGRAPHS]));
-})();
+const commonWordNames = (): string[] => [...COMMON_WORD_NAMES.split(' '), ...NAME_HOMOGRAPHS];
 
 /**
  * Given names that are also everyday words, kept by hand on top of the generated list because the
@@ -145,8 +123,6 @@ const LABEL_WORDS = new Set(
 );
 /** Verbs whose object is usually a person ("Tell Grace", "ping Dmitri", "thank Kofi"): with a known name. */
 const VERB_CUES = new Set(`tell ask ping thank welcome congratulate congrats remind invite email message loop cc meet call`.split(' '));
-/** Bit (c - 'a') set for each first letter of VERB_CUES: most preceding words are ruled out without a hash. */
-const VERB_CUE_INITIALS = [...VERB_CUES].reduce((m, v) => m | (1 << (v.charCodeAt(0) - 97)), 0);
 /** A speech verb right after a run ("Bill Gates said", "did Bill Gates say"). */
 const SAY_AFTER_RE = /^[ \t]+(?:said|says|say|wrote|writes|write|thinks|think|told|asked|called|emailed|replied|mentioned|confirmed|agreed|suggested|tweeted|announced|argued|explained|claimed|founded|co-founded)\b/;
 
@@ -204,12 +180,11 @@ function emailAfter(text: string, end: number): boolean {
  */
 function extraCue(text: string, start: number, end: number, pre: Preceding, nameLike: boolean, firstKnown: boolean): 0 | 1 | 2 {
   const strong = nameLike ? 2 : 1;
-  const w = pre.word;
   if (pre.punct === ':') {
-    if (LABEL_WORDS.has(w) || keyCue(text, start) === 2) return strong;
-  } else if (w === '') {
+    if ((pre.bits & B_LABEL) !== 0 || keyCue(text, start) === 2) return strong;
+  } else if (pre.len === 0) {
     if (keyCue(text, start) === 2) return strong;
-  } else if (firstKnown && pre.punct === '' && (VERB_CUE_INITIALS >> (w.charCodeAt(0) - 97)) & 1 && VERB_CUES.has(w)) return 2;
+  } else if (firstKnown && pre.punct === '' && (pre.bits & B_VERB) !== 0) return 2;
   // Cheap first-character test before the walk: '<', '"', "'" or a blank can start `<x@y>`.
   const c = text.charCodeAt(end);
   return (c === 60 || c === 34 || c === 39 || c === 32) && emailAfter(text, end) ? strong : 0;
@@ -287,11 +262,21 @@ const STRONG_CUE_WORDS = new Set(
 );
 const LOWER_CUE_RE =
   // One leading \b (not one per alternative) lets the engine dispatch on the first letter: ~2x faster.
-  // The cue is group 1, not a named group: a named group allocates a `groups` object per match, and most
-  // matches ("to the", "of a") are dropped at once.
-  /\b(my name is|name is|call me|calls me|named (?:him|her)|named|i'm|i am|this is|dear|hi|hello|hey|thanks|says|said|user:|name:|starring|by|mrs?\.|ms\.|dr\.|mrs?|ms|dr|add|with|to|and|of|ping|ask|tell|cc:?|[Oo]wner:|[Aa]uthor:|[Aa]ssignee:|[Rr]eviewer:|[Rr]eporter:|[Cc]ontact:)[ \t]+([a-z][\p{Ll}'’\-]{1,24})(?:[ \t]+([a-z][\p{Ll}'’\-]{1,24}))?/gu;
-/** Lower-case cues whose object is often a person but not always ("ping the bot", "ask about"). */
-const LOWER_VERB_CUES = new Set(['ping', 'ask', 'tell', 'cc', 'cc:']);
+  // No capture groups: the loop in findPersons finds the cue and the word in the match (most matches —
+  // "to the", "of a" — are dropped at once, and each group is one more string per match).
+  /\b(?:my name is|name is|call me|calls me|named (?:him|her)|named|i'm|i am|this is|dear|hi|hello|hey|thanks|says|said|user:|name:|starring|by|mrs?\.|ms\.|dr\.|mrs?|ms|dr|add|with|to|and|of|ping|ask|tell|cc:?|[Oo]wner:|[Aa]uthor:|[Aa]ssignee:|[Rr]eviewer:|[Rr]eporter:|[Cc]ontact:)[ \t]+[a-z][\p{Ll}'’\-]{1,24}/gu;
+/**
+ * The kind of the lower-case cue text[at, at + len): 1 for a verb whose object is often a person but not
+ * always ("ping the bot", "ask about": ping, ask, tell, cc, cc:), 2 for a common word after which the name
+ * needs a known second word (by, add, with, to, and, of), 0 for the rest (strong cues). Those cues are
+ * lower-case in LOWER_CUE_RE, so the text is compared as written, without slicing it out.
+ */
+function lowerCueKind(text: string, at: number, len: number): 0 | 1 | 2 {
+  if (len === 2) return text.startsWith('cc', at) ? 1 : text.startsWith('by', at) || text.startsWith('to', at) || text.startsWith('of', at) ? 2 : 0;
+  if (len === 3) return text.startsWith('ask', at) || text.startsWith('cc:', at) ? 1 : text.startsWith('add', at) || text.startsWith('and', at) ? 2 : 0;
+  if (len === 4) return text.startsWith('ping', at) || text.startsWith('tell', at) ? 1 : text.startsWith('with', at) ? 2 : 0;
+  return 0;
+}
 /** Speech verbs after a lower-case name: "what joão said", "sam says". */
 const SAID_RE = /[ \t](?:sa(?:id|ys)|wrote|asked|told|mentioned)\b/g;
 const ORG_TOKENS = new Set(
@@ -383,8 +368,14 @@ function listItems(text: string, sepStart: number, sepEnd: number): Array<[numbe
 const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'lady', 'lord', 'rev', 'fr', 'sr', 'jr', 'capt', 'col', 'gen', 'sgt', 'hon']);
 
 interface Preceding {
-  /** Last word before the position (lower-case, ASCII letters and apostrophes), '' if none. */
-  word: string;
+  /** Length of the last word before the position (ASCII letters and apostrophes), 0 if none. */
+  len: number;
+  /**
+   * That word's table bits (lookupAsciiLower): HONOR and the cue-list bits (CUE_STRONG, CUE, LABEL,
+   * VERB). The word itself is not sliced out: one table lookup instead of a slice, a lower-casing and a
+   * set lookup per list.
+   */
+  bits: number;
   /** The word starts with a capital (honorifics are written "Dr", "Mrs"). */
   capital: boolean;
   /** Punctuation between that word and the position: ',', ':', '>', '.', '!', '?', or ''. */
@@ -392,8 +383,11 @@ interface Preceding {
   newline: boolean;
 }
 
-/** Scans back from `pos` over spaces/punctuation to the previous word — no regex, bounded. */
-function preceding(text: string, pos: number): Preceding {
+/**
+ * Scans back from `pos` over spaces/punctuation to the previous word — no regex, bounded. Fills `out` (one
+ * object per scan, not one per run).
+ */
+function preceding(text: string, pos: number, tab: WordTable, out: Preceding): void {
   let i = pos - 1;
   let punct = '';
   let newline = false;
@@ -411,8 +405,11 @@ function preceding(text: string, pos: number): Preceding {
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 39) j--;
     else break;
   }
-  const raw = text.slice(j + 1, i + 1);
-  return { word: raw.toLowerCase(), capital: raw.length > 0 && raw.charCodeAt(0) <= 90, punct, newline: newline || i < floor && pos - 40 <= 0 };
+  out.len = i - j;
+  out.bits = i > j ? lookupAsciiLower(text, j + 1, i + 1, tab) : 0;
+  out.capital = i > j && text.charCodeAt(j + 1) <= 90;
+  out.punct = punct;
+  out.newline = newline || (i < floor && pos - 40 <= 0);
 }
 
 /**
@@ -474,53 +471,293 @@ const KNOWN = 16;
 const COMMON = 32;
 const WORD = 64;
 /**
- * Every word list above as one map from a lower-case word to flag bits: one lookup per word instead of
- * six set lookups (this runs for every capitalised word of every prompt). Built on first use, like the
- * lexicon it includes.
+ * Every word list above as one table from a lower-case word to flag bits: one lookup per word. An
+ * open-addressing hash table in typed arrays, not a Map of ~130k strings: a Map lookup there touched three
+ * or four scattered cache lines per word (bucket, entry, key string), and two maps (names, then extra
+ * names and English words) were looked up for most words. Here a slot pair holds the flags, a hash tag,
+ * the key's length and its offset, so a lookup reads one slot line and, on a tag match, the key's
+ * characters. Keys with a character above U+00FF (a few dozen) sit in a small Map instead, so the key
+ * characters fit in bytes. Built on first use.
  */
-interface WordFlags {
-  /** The main name list and every hand list: most capitalised words in text are found here. */
-  main: Map<string, number>;
+interface WordTable {
   /**
-   * The extra given names (KNOWN) and the English-word list (WORD), looked up only for words the main map
-   * does not know: one map of everything was 2–3x slower per lookup inside a full scan (cache misses).
+   * Slot pairs: [meta, offset]. meta is 0 when empty, else 1 << 30 | cue-list bits (B_CUE_STRONG…B_VERB,
+   * bits 23–26) | hash tag (8 bits) << 15 | key length (8 bits) << 7 | flags (7 bits); offset is where the
+   * key starts in `chars`.
    */
-  rare: Map<string, number>;
+  slots: Int32Array;
+  /** Every key's characters (all ≤ U+00FF) back to back. */
+  chars: Uint8Array;
+  /** `slots.length - 2`: the index of a slot pair wraps with it. */
+  mask: number;
+  /** Keys with a character above U+00FF. */
+  wide: Map<string, number>;
 }
-const wordFlags = (() => {
-  let flags: WordFlags | null = null;
-  return (): WordFlags => {
-    if (!flags) {
-      const main = new Map<string, number>();
-      const rare = new Map<string, number>();
-      const mark = (m: Map<string, number>, words: Iterable<string>, bit: number): void => {
-        for (const w of words) m.set(w, (m.get(w) ?? 0) | bit);
-      };
-      const lex = buildLexicon();
-      const people = new Set<string>();
-      for (const n of PEOPLE_NAMES.split('\n')) {
-        const l = n.toLowerCase();
-        if (lex.has(l)) people.add(l);
-      }
-      mark(main, people, KNOWN);
-      mark(main, commonWordNames(), COMMON);
-      mark(main, NOT_NAMES, STOP);
-      mark(main, PLACES, PLACE);
-      mark(main, ORG_TOKENS, ORG);
-      mark(main, HONORIFICS, HONOR);
-      for (const w of lex) if (!people.has(w)) rare.set(w, KNOWN);
-      mark(rare, ENGLISH_WORDS.split(' '), WORD);
-      flags = { main, rare };
-    }
-    return flags;
-  };
-})();
 
-/** A word's flags: the main map, then (for a word it does not know as a name or stop word) the rare one. */
-function lookupFlags(w: string, flags: WordFlags): number {
-  const f = flags.main.get(w) ?? 0;
-  return (f & (KNOWN | STOP)) === 0 ? f | (flags.rare.get(w) ?? 0) : f;
+/** The table's flags for `w` (lower-case), 0 when it holds no such word. */
+function lookupFlags(w: string, tab: WordTable): number {
+  return lookupRange(w, 0, w.length, tab);
 }
+
+/** The final mix of the FNV-1a hash of a word's UTF-16 code units (slots use the low bits, the tag the top 8). */
+function mixHash(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+/**
+ * Bits of the cue lists, for the word before a run (see `preceding`), above the key length and tag in a
+ * slot: STRONG_CUE_WORDS, CUE_WORDS, LABEL_WORDS, VERB_CUES.
+ */
+const B_CUE_STRONG = 1 << 23;
+const B_CUE = 1 << 24;
+const B_LABEL = 1 << 25;
+const B_VERB = 1 << 26;
+
+/**
+ * The flags and cue-list bits of text[s, e) lower-cased, for a word of ASCII letters and apostrophes
+ * (lower-casing is then A–Z → a–z, done while hashing).
+ */
+function lookupAsciiLower(text: string, s: number, e: number, tab: WordTable): number {
+  const n = e - s;
+  if (n > 255) return 0;
+  let h = 0x811c9dc5 | 0;
+  for (let i = s; i < e; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  h = mixHash(h);
+  const want = ((h >>> 24) << 15) | (n << 7);
+  const { slots, chars, mask } = tab;
+  for (let i = (h << 1) & mask; ; i = (i + 2) & mask) {
+    const v = slots[i];
+    if (v === 0) return 0;
+    if ((v & 0x7fff80) !== want) continue;
+    const o = slots[i + 1] - s;
+    let j = s;
+    for (; j < e; j++) {
+      let c = text.charCodeAt(j);
+      if (c >= 65 && c <= 90) c += 32;
+      if (chars[o + j] !== c) break;
+    }
+    if (j === e) return v & (127 | B_CUE_STRONG | B_CUE | B_LABEL | B_VERB);
+  }
+}
+
+/** The table's flags for the word text[s, e) as written (no case change), without slicing it out. */
+function lookupRange(text: string, s: number, e: number, tab: WordTable): number {
+  const n = e - s;
+  if (n > 255) return 0; // no key is that long (checked when the table is built)
+  let h = 0x811c9dc5 | 0;
+  let or = 0;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    or |= c;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  if (or > 255) return tab.wide.get(text.slice(s, e)) ?? 0;
+  h = mixHash(h);
+  const want = ((h >>> 24) << 15) | (n << 7);
+  const { slots, chars, mask } = tab;
+  for (let i = (h << 1) & mask; ; i = (i + 2) & mask) {
+    const v = slots[i];
+    if (v === 0) return 0;
+    if ((v & 0x7fff80) !== want) continue;
+    const o = slots[i + 1];
+    let j = 0;
+    while (j < n && chars[o + j] === text.charCodeAt(s + j)) j++;
+    if (j === n) return v & 127;
+  }
+}
+
+/**
+ * The flags, as the word lists define them: KNOWN for the name lexicon — the main list's names (cspell
+ * people names, longer than one letter, lower-cased), the extra given names (data/given-names-extra.ts)
+ * and their accent-folded spellings ("Björn" is looked up as "bjorn" too), minus NOT_NAMES and BRANDS
+ * (words those lists hold that are far more often ordinary words or brands); COMMON, STOP, PLACE, ORG,
+ * HONOR for the hand lists; WORD for an English word that is neither a stop word nor in the main name list.
+ * Inserted straight into the table (no intermediate sets or maps: this runs on the first scan).
+ */
+function buildWordTable(): WordTable {
+  const common = commonWordNames();
+  const cues = [STRONG_CUE_WORDS, CUE_WORDS, LABEL_WORDS, VERB_CUES];
+  const hand = [...NOT_NAMES, ...PLACES, ...ORG_TOKENS, ...HONORIFICS, ...BRANDS, ...common, ...cues.flatMap((c) => [...c])];
+  // Upper bounds: one key per list item and per folded spelling, which can be up to twice as long as the
+  // name ("ß" → "ss").
+  const items = (list: string, sep: string): number => {
+    let n = 1;
+    for (let i = list.indexOf(sep); i >= 0; i = list.indexOf(sep, i + 1)) n++;
+    return n;
+  };
+  // Folded spellings: at most one per extra name with a character outside ASCII.
+  let folded = 0;
+  for (let i = 0, line = false; i < GIVEN_NAMES_EXTRA.length; i++) {
+    const c = GIVEN_NAMES_EXTRA.charCodeAt(i);
+    if (c === 10) line = false;
+    else if (c > 127 && !line) {
+      line = true;
+      folded++;
+    }
+  }
+  const maxKeys = hand.length + items(PEOPLE_NAMES, '\n') + items(GIVEN_NAMES_EXTRA, '\n') + folded + items(ENGLISH_WORDS, ' ');
+  let maxChars = PEOPLE_NAMES.length + 3 * GIVEN_NAMES_EXTRA.length + ENGLISH_WORDS.length;
+  for (const w of hand) maxChars += w.length;
+  let size = 1024;
+  while (size < maxKeys * 2) size *= 2;
+  // Build-time layout: slot pairs [1 << 30 | tag << 15 | length << 7, key number]; per key its offset and
+  // flags (bits 0–6 the flags, bit 7 marks the main list's names while building, bits 8–11 the cue lists).
+  const slots = new Int32Array(size * 2);
+  const mask = size * 2 - 2;
+  const chars = new Uint8Array(maxChars);
+  const keyOff = new Int32Array(maxKeys);
+  const keyFlags = new Uint16Array(maxKeys);
+  const wide = new Map<string, number>();
+  let keys = 0;
+  let used = 0;
+  /**
+   * The key number of src[s, e) — lower-cased (ASCII letters only) when `lower` — inserted when `add`, or
+   * -1; -2 when it has a character above U+00FF (those keys live in `wide`). No substring is made: the
+   * lists are read in place.
+   */
+  const find = (src: string, s: number, e: number, lower: boolean, add: boolean): number => {
+    const n = e - s;
+    let h = 0x811c9dc5 | 0;
+    let or = 0;
+    for (let j = s; j < e; j++) {
+      let c = src.charCodeAt(j);
+      if (lower && c >= 65 && c <= 90) c += 32;
+      or |= c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (or > 255) return -2;
+    if (n > 255) throw new Error(`person word lists: "${src.slice(s, s + 20)}…" is longer than 255 characters`);
+    h = mixHash(h);
+    const meta = (1 << 30) | ((h >>> 24) << 15) | (n << 7);
+    let i = (h << 1) & mask;
+    for (; slots[i] !== 0; i = (i + 2) & mask) {
+      if (slots[i] !== meta) continue;
+      const k = slots[i + 1];
+      const o = keyOff[k] - s;
+      let j = s;
+      for (; j < e; j++) {
+        let c = src.charCodeAt(j);
+        if (lower && c >= 65 && c <= 90) c += 32;
+        if (chars[o + j] !== c) break;
+      }
+      if (j === e) return k;
+    }
+    if (!add) return -1;
+    slots[i] = meta;
+    slots[i + 1] = keys;
+    keyOff[keys] = used;
+    for (let j = s; j < e; j++) {
+      let c = src.charCodeAt(j);
+      if (lower && c >= 65 && c <= 90) c += 32;
+      chars[used++] = c;
+    }
+    return keys++;
+  };
+  /** Flags of src[s, e) (lower-cased when `lower`). */
+  const get = (src: string, s: number, e: number, lower: boolean): number => {
+    const k = find(src, s, e, lower, false);
+    if (k !== -2) return k < 0 ? 0 : keyFlags[k];
+    const w = lower ? src.slice(s, e).toLowerCase() : src.slice(s, e);
+    return wide.get(w) ?? 0;
+  };
+  /** Adds `bit` to src[s, e)'s flags; returns its key number (-2 for a `wide` key). */
+  const set = (src: string, s: number, e: number, lower: boolean, bit: number): number => {
+    const k = find(src, s, e, lower, true);
+    if (k >= 0) keyFlags[k] |= bit;
+    else {
+      const w = lower ? src.slice(s, e).toLowerCase() : src.slice(s, e);
+      wide.set(w, (wide.get(w) ?? 0) | bit);
+    }
+    return k;
+  };
+  const setWord = (w: string, bit: number): void => {
+    set(w, 0, w.length, false, bit);
+  };
+  const clearWord = (w: string, bits: number): void => {
+    const k = find(w, 0, w.length, false, false);
+    if (k >= 0) keyFlags[k] &= ~bits;
+    else if (k === -2 && wide.has(w)) wide.set(w, wide.get(w)! & ~bits);
+  };
+  /** Calls fn(s, e) for each item String#split(sep) would give, without making the substrings. */
+  const each = (list: string, sep: string, fn: (s: number, e: number) => void): void => {
+    let s = 0;
+    for (;;) {
+      const e = list.indexOf(sep, s);
+      fn(s, e < 0 ? list.length : e);
+      if (e < 0) return;
+      s = e + 1;
+    }
+  };
+  const isAsciiRange = (src: string, s: number, e: number): boolean => {
+    for (let j = s; j < e; j++) if (src.charCodeAt(j) > 127) return false;
+    return true;
+  };
+  // The main list, lower-cased: ASCII names in place, the others through toLowerCase (whose result can
+  // differ in length and falls in `wide` or in the table as its own string).
+  const people = (fn: (src: string, s: number, e: number, lower: boolean, len: number) => void): void =>
+    each(PEOPLE_NAMES, '\n', (s, e) => {
+      if (isAsciiRange(PEOPLE_NAMES, s, e)) fn(PEOPLE_NAMES, s, e, true, e - s);
+      else {
+        const l = PEOPLE_NAMES.slice(s, e).toLowerCase();
+        fn(l, 0, l.length, false, e - s);
+      }
+    });
+  // Each main-list name's key number (-1: not inserted yet, -2: a `wide` key), for the second pass below.
+  const peopleKeys: number[] = [];
+  people((src, s, e, lower, len) => {
+    peopleKeys.push(len > 1 ? set(src, s, e, lower, KNOWN) : -1);
+  });
+  each(GIVEN_NAMES_EXTRA, '\n', (s, e) => {
+    set(GIVEN_NAMES_EXTRA, s, e, false, KNOWN);
+    if (!isAsciiRange(GIVEN_NAMES_EXTRA, s, e)) setWord(foldAccents(GIVEN_NAMES_EXTRA.slice(s, e)), KNOWN);
+  });
+  for (const w of NOT_NAMES) clearWord(w, KNOWN);
+  for (const w of BRANDS) clearWord(w, KNOWN);
+  let p = 0;
+  people((src, s, e, lower) => {
+    const k = peopleKeys[p++];
+    if (k >= 0) {
+      if ((keyFlags[k] & KNOWN) !== 0) keyFlags[k] |= 128;
+    } else if ((get(src, s, e, lower) & KNOWN) !== 0) set(src, s, e, lower, 128);
+  });
+  for (const w of common) setWord(w, COMMON);
+  for (const w of NOT_NAMES) setWord(w, STOP);
+  for (const w of PLACES) setWord(w, PLACE);
+  for (const w of ORG_TOKENS) setWord(w, ORG);
+  for (const w of HONORIFICS) setWord(w, HONOR);
+  each(ENGLISH_WORDS, ' ', (s, e) => {
+    // (A key this makes is new, so it has no flags yet and gets WORD.)
+    const k = find(ENGLISH_WORDS, s, e, false, true);
+    if (k >= 0) {
+      if ((keyFlags[k] & (128 | STOP)) === 0) keyFlags[k] |= WORD;
+    } else if ((get(ENGLISH_WORDS, s, e, false) & (128 | STOP)) === 0) set(ENGLISH_WORDS, s, e, false, WORD);
+  });
+  cues.forEach((list, b) => {
+    for (const w of list) setWord(w, 256 << b);
+  });
+  // Final layout: flags into the slot, the key number replaced by the key's offset.
+  for (let i = 0; i < slots.length; i += 2) {
+    if (slots[i] === 0) continue;
+    const k = slots[i + 1];
+    slots[i] |= (keyFlags[k] & 127) | (((keyFlags[k] >>> 8) & 15) << 23);
+    slots[i + 1] = keyOff[k];
+  }
+  for (const [w, f] of wide) wide.set(w, f & 127);
+  return { slots, chars: chars.slice(0, used), mask, wide };
+}
+
+const wordFlags = (() => {
+  let table: WordTable | null = null;
+  return (): WordTable => (table ??= buildWordTable());
+})();
+type WordFlags = WordTable;
+
 const SUFFIX_SET = new Set(SUFFIX_TITLES.source.slice(4, -2).split('|'));
 
 function tokInfo(t: string, flags: WordFlags): TokInfo {
@@ -528,7 +765,9 @@ function tokInfo(t: string, flags: WordFlags): TokInfo {
   while (e > 0 && (t[e - 1] === '.' || t[e - 1] === "'" || t[e - 1] === '’')) e--;
   const low = (e === t.length ? t : t.slice(0, e)).toLowerCase();
   const base = low.endsWith("'s") || low.endsWith('’s') ? low.slice(0, -2) : low;
-  const particle = PARTICLE_SET.has(t);
+  // Particles are lower-case and suffix titles at most three letters: most words skip both set lookups.
+  const c0 = t.charCodeAt(0);
+  const particle = c0 >= 97 && c0 <= 122 && PARTICLE_SET.has(t);
   // "John": a lower-case ASCII second letter settles "not all capitals" without upper-casing the word.
   const c1 = t.charCodeAt(1);
   const caps = t.length > 1 && !(c1 >= 97 && c1 <= 122) && t === t.toUpperCase();
@@ -552,7 +791,7 @@ function tokInfo(t: string, flags: WordFlags): TokInfo {
   if ((fb & KNOWN) === 0 && !ascii) fb |= lookupFlags(foldAccents(base), flags) & (KNOWN | COMMON);
   return {
     low,
-    skip: particle || SUFFIX_SET.has(t),
+    skip: particle || (t.length <= 3 && SUFFIX_SET.has(t)),
     particle,
     stop: (f & STOP) !== 0,
     place: (f & PLACE) !== 0,
@@ -625,6 +864,11 @@ function givenAfterComma(text: string, pos: number, info: (t: string) => TokInfo
   if (c === 10 || c === 13 || c === 59 || c === 40 || c === 41) return k;
   if (c === 32 && (c1 === 40 || c1 === 10 || Number.isNaN(c1))) return k;
   return -1;
+}
+
+function anyWord(infos: TokInfo[]): boolean {
+  for (const t of infos) if (t.word) return true;
+  return false;
 }
 
 /** Words that start place names ("New York", "Los Angeles", "San José"). */
@@ -703,7 +947,11 @@ function runShape(run: string, info: (t: string) => TokInfo): RunShape | null {
     }
     // "Vincent Kompany": the place-name word leads and the rest are name-shaped words (no place, phrase,
     // stop or organisation word).
-    const leadsName = infos[0].place && infos[0].known && infos.slice(1).every((t) => !t.place && !t.word && !t.stop && !t.org && !t.common);
+    let leadsName = infos[0].place && infos[0].known;
+    for (let k = 1; leadsName && k < infos.length; k++) {
+      const t = infos[k];
+      if (t.place || t.word || t.stop || t.org || t.common) leadsName = false;
+    }
     placeIsName = placeName && (otherName || leadsName);
   }
   // A stop word inside the run: keep a two-word name before it ("Katie Giles Apt."), otherwise it is a
@@ -753,27 +1001,67 @@ function runShape(run: string, info: (t: string) => TokInfo): RunShape | null {
   if (acronymAt >= 0 && !(acronymAt === coreN - 1 && firstKnown)) return null;
   let allCommonNames = coreN >= 2;
   for (const t of infos) if (!t.skip && !(t.known && t.common)) allCommonNames = false;
-  return { startOff: start, endOff: end, coreN, known, firstKnown, commonLed: commonWordLed(infos), allCommonNames, wordSecond, word: coreN === 1 && infos.some((t) => t.word) };
+  return { startOff: start, endOff: end, coreN, known, firstKnown, commonLed: commonWordLed(infos), allCommonNames, wordSecond, word: coreN === 1 && anyWord(infos) };
 }
 
 /**
  * `mayHaveCapitals` false (no ASCII capital and no non-ASCII character in the text) skips the
  * capitalised-run pass, which cannot match then; lists and lower-case cues are still looked for.
  */
+/** What the word lists say about a lower-case word, as the person rules read it from the word table. */
+export interface PersonWordFacts {
+  /** In the name lexicon (main list, extra given names or an accent-folded spelling of one). */
+  known: boolean;
+  /** A name that is mostly an ordinary word ("will", "grace"). */
+  common: boolean;
+  stop: boolean;
+  place: boolean;
+  org: boolean;
+  honorific: boolean;
+  /** In the English-word list and neither a stop word nor in the main name list. */
+  english: boolean;
+}
+
+/** The word table's facts for `word` (lower-case, as written: no accent folding). */
+export function personWordFacts(word: string): PersonWordFacts {
+  const f = lookupFlags(word, wordFlags());
+  return {
+    known: (f & KNOWN) !== 0,
+    common: (f & COMMON) !== 0,
+    stop: (f & STOP) !== 0,
+    place: (f & PLACE) !== 0,
+    org: (f & ORG) !== 0,
+    honorific: (f & HONOR) !== 0,
+    english: (f & WORD) !== 0,
+  };
+}
+
+/** Texts up to this long are scanned without the per-scan word and run memos. */
+const MEMO_MIN_CHARS = 400;
+
 export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
   const out: Candidate[] = [];
   // Names repeat within a text: each distinct word is looked up once per scan. (Per scan, not per
   // process: a cross-call memo would keep words from users' prompts in memory and be module state.)
-  const infoCache = new Map<string, TokInfo>();
+  // A short prompt rarely repeats a word: there the memo maps cost more than they save (both memos hold
+  // pure functions of their key, so the results are the same either way).
+  const memo = text.length > MEMO_MIN_CHARS;
+  const infoCache = memo ? new Map<string, TokInfo>() : null;
   const flags = wordFlags();
+  let lastTok = '';
+  let lastInfo: TokInfo | null = null;
   const info = (t: string): TokInfo => {
+    // The last word first (a string compare; repeated names come back to back), then the memo map.
+    if (t === lastTok && lastInfo !== null) return lastInfo;
+    lastTok = t;
+    if (infoCache === null) return (lastInfo = tokInfo(t, flags));
     let i = infoCache.get(t);
     if (i === undefined) infoCache.set(t, (i = tokInfo(t, flags)));
-    return i;
+    return (lastInfo = i);
   };
   // Runs repeat within a text ("John Smith" again and again): what depends on the run alone is worked
   // out once per distinct run per scan (bounded), the rest (words around it) per occurrence.
-  const shapes = new Map<string, RunShape | null>();
+  const shapes = memo ? new Map<string, RunShape | null>() : null;
   // A plain loop over one local callback (a monomorphic call, unlike the shared eachMatch); the regex
   // never matches the empty string.
   // Persons from name lists, and the spans of lists found to name products or places (see the list pass).
@@ -782,30 +1070,55 @@ export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
   let vi = 0;
   // End of a surname-first name ("Gates, Bill") already reported: its given-name run is skipped.
   let skipUntil = -1;
+  const pre: Preceding = { len: 0, bits: 0, capital: false, punct: '', newline: false };
+  let lastRun = '';
+  let lastShape: RunShape | null = null;
+  let prevRun = '';
+  let prevShape: RunShape | null = null;
   const onRun = (m: RegExpExecArray): void => {
     const run = m[0];
-    let shape = shapes.get(run);
-    if (shape === undefined) {
-      shape = runShape(run, info);
-      if (shapes.size < 4096) shapes.set(run, shape);
+    // A run that ends inside a surname-first name already reported starts inside it too (see below).
+    if (m.index + run.length <= skipUntil) return;
+    // The last two distinct runs are checked before the memo map: texts that repeat a run mostly repeat
+    // it back to back or alternating ("Signed-off-by: … / Jo Ab"), and a string compare is cheaper than
+    // hashing the run for the map.
+    let shape: RunShape | null | undefined;
+    if (run === lastRun) shape = lastShape;
+    else if (run === prevRun) shape = prevShape;
+    else {
+      shape = shapes === null ? undefined : shapes.get(run);
+      if (shape === undefined) {
+        shape = runShape(run, info);
+        if (shapes !== null && shapes.size < 4096) shapes.set(run, shape);
+      }
+      prevRun = lastRun;
+      prevShape = lastShape;
+      lastRun = run;
+      lastShape = shape;
     }
     if (shape === null) return;
     let start = m.index + shape.startOff;
     const end = m.index + shape.endOff;
     if (start < skipUntil) return;
     const { coreN, known, firstKnown } = shape;
-    const pre = preceding(text, start);
+    preceding(text, start, flags, pre);
     // "Gates, Bill (born 1955)", "Okonkwo, Chidi; Smith, Jane": a family name, a comma, a given name.
     if (coreN === 1 && text.charCodeAt(end) === 44 && text.charCodeAt(end + 1) === 32 && !shape.word) {
       const e2 = givenAfterComma(text, end + 2, info);
       if (e2 > 0) {
         skipUntil = e2;
+        // The run search goes on from there: the given name's own run ends by e2 (a line end, ";", "(",
+        // ")" or an initial's "." comes next) and would be skipped anyway.
+        CAP_RUN_RE.lastIndex = e2;
         out.push(new Hit(text, 'PERSON', start, e2, 0.7, 'person', false, true));
         return;
       }
     }
-    const honor = pre.capital && HONORIFICS.has(pre.word);
-    let cue = STRONG_CUE_WORDS.has(pre.word) && pre.punct !== '.' ? 2 : pre.punct === ',' || pre.punct === ':' || pre.punct === '>' || CUE_WORDS.has(pre.word) ? 1 : 0;
+    const honor = pre.capital && (pre.bits & HONOR) !== 0;
+    let cue = (pre.bits & B_CUE_STRONG) !== 0 && pre.punct !== '.' ? 2 : pre.punct === ',' || pre.punct === ':' || pre.punct === '>' || (pre.bits & B_CUE) !== 0 ? 1 : 0;
+    // One unknown word without an honorific or a strong cue word is never reported (see below; extraCue
+    // gives such a word at most 1): decided here, before the cue and veto checks ("Signed-off-by:").
+    if (known === 0 && coreN === 1 && !honor && cue < 2) return;
     // Labels, keys, verbs and e-mail addresses around the run are looked for only where they can decide
     // the outcome — a run the rules below drop, or a lone word — not for a full name led by a known given
     // name, which is reported anyway (most names in text: this keeps name-dense input cheap).
@@ -837,7 +1150,7 @@ export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
     if (known === 0 && coreN === 1 && !honor && cue < 2) return;
     if (orgAfterPossible(after) && ORG_AFTER.test(after)) return;
     const cueAfter = CUE_AFTER.test(after);
-    const sentenceStart = pre.word === '' || pre.punct === '.' || pre.punct === '!' || pre.punct === '?' || pre.newline;
+    const sentenceStart = pre.len === 0 || pre.punct === '.' || pre.punct === '!' || pre.punct === '?' || pre.newline;
     let score: number;
     if (known === coreN) score = coreN >= 2 ? 0.75 : 0.5;
     else if (known > 0) score = coreN >= 2 && firstKnown ? 0.65 : 0.4;
@@ -902,31 +1215,42 @@ export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
   for (const c of listOut) out.push(c);
   // Lower-case names after a cue ("my name is jillian capon", "add julie novák as …"). Like the
   // capitalised-run pass, every finding is a Hit (one object per finding; 100k per MB on "hey anna ").
-  eachMatch(LOWER_CUE_RE, text, (m) => {
+  const words = new RecentWords(flags);
+  LOWER_CUE_RE.lastIndex = 0;
+  for (let m = LOWER_CUE_RE.exec(text); m !== null; m = LOWER_CUE_RE.exec(text)) {
+    // The match is the cue, blanks and the first word (no capture groups: one string per match, and most
+    // matches — "to the", "of a" — are dropped at once). The word starts after the match's last blank
+    // (the word has none) and the cue ends before that blank run (no cue ends with a blank).
+    const at = m.index;
+    const e1 = at + m[0].length;
+    let s1 = e1 - 2;
+    while (text.charCodeAt(s1 - 1) !== 32 && text.charCodeAt(s1 - 1) !== 9) s1--;
+    let cueEnd = s1 - 1;
+    while (text.charCodeAt(cueEnd - 1) === 32 || text.charCodeAt(cueEnd - 1) === 9) cueEnd--;
     // Retry right after this cue so overlapping cues are seen ("this is mr. chad farmer").
-    LOWER_CUE_RE.lastIndex = m.index + Math.max(1, m[1].length);
-    const w1 = m[2];
-    const w2 = m[3];
-    if (NOT_NAMES.has(w1) || !knownLower(flags, w1)) return;
-    const cueWord = m[1].toLowerCase();
-    if (LOWER_VERB_CUES.has(cueWord)) {
+    LOWER_CUE_RE.lastIndex = at + Math.max(1, cueEnd - at);
+    const f1 = words.flags(text, s1, e1);
+    if ((f1 & STOP) !== 0 || !knownRange(f1, text, s1, e1, flags)) continue;
+    // An optional second word: blanks, then [a-z][\p{Ll}'’\-]{1,24} (what the cue regex's optional
+    // group took, greedily, before it was dropped from the regex).
+    const s2 = secondLowerStart(text, e1);
+    const e2 = s2 < 0 ? -1 : lowerWordEnd(text, s2);
+    const f2 = e2 > 0 ? words.flags(text, s2, e2) : 0;
+    const kind = lowerCueKind(text, at, cueEnd - at);
+    if (kind === 1) {
       // "ping dmitry about it": a known name that is not also a common word ("ask will" stays a phrase).
-      if (commonWordNames().has(w1)) return;
-      const both = !!w2 && !NOT_NAMES.has(w2) && knownLower(flags, w2) && !commonWordNames().has(w2);
-      const s0 = m.index + m[0].indexOf(w1, m[1].length);
-      const e0 = both ? m.index + m[0].lastIndexOf(w2!) + w2!.length : s0 + w1.length;
-      out.push(new Hit(text, 'PERSON', s0, e0, both ? 0.65 : 0.55, 'person', false, true));
-      return;
+      if ((f1 & COMMON) !== 0) continue;
+      const both = e2 > 0 && (f2 & STOP) === 0 && knownRange(f2, text, s2, e2, flags) && (f2 & COMMON) === 0;
+      out.push(new Hit(text, 'PERSON', s1, both ? e2 : e1, both ? 0.65 : 0.55, 'person', false, true));
+      continue;
     }
-    const strong = !/^(?:by|add|with|to|and|of)$/.test(cueWord);
-    const w2ok = !!w2 && !NOT_NAMES.has(w2) && !PLACES.has(w2) && (knownLower(flags, w2) || strong);
-    if (!strong && !(w2ok && knownLower(flags, w2!))) return;
-    // Offsets from the match text (the "d" flag's indices cost more than this).
-    const cueLen = m[1].length;
-    const s0 = m.index + m[0].indexOf(w1, cueLen);
-    const e0 = w2ok ? m.index + m[0].lastIndexOf(w2!) + w2!.length : s0 + w1.length;
-    out.push(new Hit(text, 'PERSON', s0, e0, strong ? (w2ok ? 0.7 : 0.55) : 0.6, 'person', false, true));
-  });
+    const strong = kind === 0;
+    // A second word that is no stop or place word joins a strong cue's name; after a weak cue it must be a
+    // known name, and the name needs it.
+    const w2ok = e2 > 0 && (f2 & (STOP | PLACE)) === 0 && (strong || knownRange(f2, text, s2, e2, flags));
+    if (!strong && !w2ok) continue;
+    out.push(new Hit(text, 'PERSON', s1, w2ok ? e2 : e1, strong ? (w2ok ? 0.7 : 0.55) : 0.6, 'person', false, true));
+  }
   // A lower-case known name right before a speech verb ("what joão said about it"); capitalised names
   // before a verb are the capitalised-run pass's.
   // (One regex for all the verbs: one call per text — per-verb indexOf calls cost more on short prompts.)
@@ -938,10 +1262,81 @@ export function findPersons(text: string, mayHaveCapitals = true): Candidate[] {
     if (e - s0 < 2 || isNameChar(text[s0 - 1]) || /[0-9_@.\/]/.test(text[s0 - 1] ?? '')) continue;
     const w = text.slice(s0, e);
     if (w !== w.toLowerCase() || !/^\p{Ll}/u.test(w)) continue;
-    if (NOT_NAMES.has(w) || commonWordNames().has(w) || !knownLower(flags, w)) continue;
+    const f = lookupFlags(w, flags);
+    if ((f & (STOP | COMMON)) !== 0 || !knownRange(f, w, 0, w.length, flags)) continue;
     out.push(new Hit(text, 'PERSON', s0, e, 0.55, 'person', false, true));
   }
   return out;
+}
+
+/**
+ * lookupRange with the last two distinct words remembered (within one scan): a text that repeats a cue and
+ * a name ("hey anna hey anna …") compares the characters instead of hashing and probing the table again.
+ */
+class RecentWords {
+  #a = -1;
+  #aLen = 0;
+  #aFlags = 0;
+  #b = -1;
+  #bLen = 0;
+  #bFlags = 0;
+  constructor(private readonly tab: WordTable) {}
+  flags(text: string, s: number, e: number): number {
+    const n = e - s;
+    if (n === this.#aLen && this.#a >= 0 && sameChars(text, this.#a, s, n)) return this.#aFlags;
+    if (n === this.#bLen && this.#b >= 0 && sameChars(text, this.#b, s, n)) return this.#bFlags;
+    const f = lookupRange(text, s, e, this.tab);
+    this.#b = this.#a;
+    this.#bLen = this.#aLen;
+    this.#bFlags = this.#aFlags;
+    this.#a = s;
+    this.#aLen = n;
+    this.#aFlags = f;
+    return f;
+  }
+}
+
+/** True when text[a, a + n) and text[b, b + n) hold the same characters. */
+function sameChars(text: string, a: number, b: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+  return true;
+}
+
+/** Where a second lower-case word starts after blanks at `pos` (`[ \t]+[a-z]`), or -1. */
+function secondLowerStart(text: string, pos: number): number {
+  let q = pos;
+  while (q < text.length && (text.charCodeAt(q) === 32 || text.charCodeAt(q) === 9)) q++;
+  if (q === pos || q >= text.length) return -1;
+  const c = text.charCodeAt(q);
+  return c >= 97 && c <= 122 ? q : -1;
+}
+
+const LOWER_LETTER_RE = /^\p{Ll}$/u;
+/**
+ * The end of `[a-z][\p{Ll}'’\-]{1,24}` (greedy; code points, as the `u` regex counts them) from `q`, or -1
+ * when fewer than two characters fit.
+ */
+function lowerWordEnd(text: string, q: number): number {
+  let r = q + 1;
+  let n = 0;
+  while (n < 24 && r < text.length) {
+    const c = text.charCodeAt(r);
+    if ((c >= 97 && c <= 122) || c === 39 || c === 0x2019 || c === 45) r++;
+    else if (c > 127) {
+      const cp = text.codePointAt(r)!;
+      if (!LOWER_LETTER_RE.test(String.fromCodePoint(cp))) break;
+      r += cp > 0xffff ? 2 : 1;
+    } else break;
+    n++;
+  }
+  return n >= 1 ? r : -1;
+}
+
+/** knownLower for text[s, e) whose table flags are `f`. */
+function knownRange(f: number, text: string, s: number, e: number, flags: WordFlags): boolean {
+  if ((f & KNOWN) !== 0) return true;
+  for (let i = s; i < e; i++) if (text.charCodeAt(i) > 127) return (lookupFlags(foldAccents(text.slice(s, e)), flags) & KNOWN) !== 0;
+  return false;
 }
 
 /** A lower-case word in the lexicon, directly or without its accents ("joão" → "joao"). */
