@@ -333,7 +333,23 @@ function measureSpeed(large: Rec[], results: Record<string, unknown>): string[] 
     detect(prose);
     prosePer1k = best3(() => detect(prose)).cpu / (prose.length / 4 / 1000);
   }
+  // Steady state: a running gateway scans thousands of prompts, and V8 keeps optimising the recognizers for
+  // the first ~10 passes over these 2,109 texts (measured: 2–3 ms per 1k tokens on pass 1, flat from pass
+  // ~10). So 20 more passes, reporting the median of the last 10 — the figure a long-running gateway sees.
+  const steady: { wall: number; cpu: number }[] = [];
+  for (let k = 0; k < 20; k++) {
+    const s = performance.now();
+    const c0 = process.cpuUsage();
+    for (const t of texts) detect(t);
+    const c = process.cpuUsage(c0);
+    if (k >= 10) steady.push({ wall: performance.now() - s, cpu: (c.user + c.system) / 1000 });
+  }
+  const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+  const steadyWallPer1k = median(steady.map((r) => r.wall)) / (chars / 4 / 1000);
+  const steadyCpuPer1k = median(steady.map((r) => r.cpu)) / (chars / 4 / 1000);
   results.speed = {
+    ms_per_1k_tokens_short_texts_steady: round(steadyWallPer1k),
+    cpu_ms_per_1k_tokens_short_texts_steady: round(steadyCpuPer1k),
     ms_per_1k_tokens_short_texts: round(msPer1k),
     cpu_ms_per_1k_tokens_short_texts: round(shortCpuPer1k),
     ms_per_1k_tokens_long_doc: round(docPer1k),
@@ -344,6 +360,7 @@ function measureSpeed(large: Rec[], results: Record<string, unknown>): string[] 
   };
   lines.push(
     `\nspeed (1 token ≈ 4 chars): PII-dense generated texts ${msPer1k.toFixed(3)} ms/1k tokens wall / ${shortCpuPer1k.toFixed(3)} CPU (short texts, ${Math.round(chars / texts.length)} chars each), ${docPer1k.toFixed(3)} wall / ${docCpuPer1k.toFixed(3)} CPU (one ${Math.round(doc.length / 1024)} KB document); ordinary prose ${prosePer1k?.toFixed(3) ?? '-'} CPU ms/1k tokens`,
+    `speed, steady state (short texts, median of 10 passes after 14 earlier ones): ${steadyWallPer1k.toFixed(3)} ms/1k tokens wall / ${steadyCpuPer1k.toFixed(3)} CPU`,
   );
 
   // Each shape: a 4 KB warm-up, then the first 1 MB scan (recorded as `first`: it also pays V8's optimizing
