@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detect } from '../../../src/gateway/compliance/detect.js';
+import { MB, cpuMs, rep } from './helpers.js';
 
 const found = (t: string, type: 'PERSON' | 'ADDRESS') => detect(t).filter((f) => f.type === type).map((f) => t.slice(f.start, f.end));
 const persons = (t: string) => found(t, 'PERSON');
@@ -134,18 +135,6 @@ test('our held-out set: PERSON and ADDRESS F1 stay above a floor', () => {
   }
 });
 
-const MB = 1024 * 1024;
-const rep = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
-function cpuMs(f: () => unknown): number {
-  let best = Infinity;
-  for (let k = 0; k < 2; k++) {
-    const c0 = process.cpuUsage();
-    f();
-    const c = process.cpuUsage(c0);
-    best = Math.min(best, (c.user + c.system) / 1000);
-  }
-  return best;
-}
 
 test('name-dense 1 MB inputs for the new cues scan in linear time', () => {
   // Inputs that are a finding every few characters: same ceiling as the other finding-dense shapes

@@ -8,6 +8,7 @@ import { Redactor } from '../../../src/gateway/compliance/redact.js';
 import { ContextIndex } from '../../../src/gateway/compliance/context.js';
 import { isPlaceholder } from '../../../src/gateway/compliance/recognizers/secrets.js';
 import { entropyScratch, shannonEntropy } from '../../../src/gateway/compliance/validators.js';
+import { MB, cpuMs, rep } from './helpers.js';
 
 const types = (t: string) => detect(t).map((f) => f.type);
 const found = (t: string, type: string) => detect(t).filter((f) => f.type === type).map((f) => t.slice(f.start, f.end));
@@ -199,19 +200,6 @@ test('phones: lists of single digits are not numbers; international single-digit
   assert.deepEqual(found('call +1 415 555 0132', 'PHONE'), ['+1 415 555 0132']);
 });
 
-const MB = 1024 * 1024;
-const rep = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
-/** CPU milliseconds of `f` (not wall time: the test machine is shared), the lower of two runs. */
-function cpuMs(f: () => unknown): number {
-  let best = Infinity;
-  for (let k = 0; k < 2; k++) {
-    const c0 = process.cpuUsage();
-    f();
-    const c = process.cpuUsage(c0);
-    best = Math.min(best, (c.user + c.system) / 1000);
-  }
-  return best;
-}
 
 /**
  * Every pattern is linear-time: 4x the input may cost at most ~6x (GC, caches) plus 20 ms of noise,
