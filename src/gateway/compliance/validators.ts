@@ -111,7 +111,7 @@ export function shannonEntropy(s: string, scratch?: EntropyScratch): number {
  * shannonEntropy of `s.slice(from, to)`, without making the slice. Code units are enough for tokens
  * (ASCII). With a scratch (an EntropyScratch owned by one scan) an ASCII range is counted in one pass
  * into the scratch's reused tables: no allocation per call (key-dense text judges 40k values per MB),
- * and for short ranges each p·log2(p) term comes from the scratch's per-length table instead of a
+ * and for short ranges each p·log2(p) term comes from a constant table (TERMS) instead of a
  * Math.log2 call per distinct character. The counts wrap at 16 bits exactly as the Uint16Array they
  * replace, each term is the same double expression, and the sum runs in the same order (first
  * occurrence), so the result is bit-identical to the plain computation.
@@ -135,17 +135,12 @@ export function shannonEntropyOf(s: string, from: number, to: number, scratch?: 
   // Each count is read once and put back to zero in the same loop.
   let h = 0;
   if (n <= TERM_MAX_N) {
-    const terms = scratch.terms[n] ?? (scratch.terms[n] = new Array<number>(n + 1).fill(NaN));
+    const row = (n * (n + 1)) >> 1;
     for (let q = 0; q < k; q++) {
       const c = seen[q];
       const cnt = counts[c];
       counts[c] = 0;
-      let t = terms[cnt];
-      if (t !== t) {
-        const p = cnt / n;
-        terms[cnt] = t = p * Math.log2(p);
-      }
-      h -= t;
+      h -= TERMS[row + cnt];
     }
   } else {
     for (let q = 0; q < k; q++) {
@@ -162,18 +157,30 @@ export function shannonEntropyOf(s: string, from: number, to: number, scratch?: 
 const TERM_MAX_N = 64;
 
 /**
+ * p·log2(p) for p = cnt / n, every n ≤ TERM_MAX_N and 0 < cnt ≤ n, at TERMS[n(n+1)/2 + cnt]: the same
+ * double expression as the plain computation, so sums are bit-identical. A constant table of a pure
+ * function (computed once at load, ~2k entries): no per-scan state. Typed, so each term is read as a raw
+ * double — per-length plain arrays (the former per-scan tables) were read as boxed values in optimized
+ * code, one heap number per term (~300 bytes of garbage per judged value).
+ */
+const TERMS = new Float64Array(((TERM_MAX_N + 1) * (TERM_MAX_N + 2)) >> 1);
+for (let n = 1; n <= TERM_MAX_N; n++) {
+  for (let cnt = 1; cnt <= n; cnt++) {
+    const p = cnt / n;
+    TERMS[((n * (n + 1)) >> 1) + cnt] = p * Math.log2(p);
+  }
+}
+
+/**
  * Reusable tables for shannonEntropyOf's ASCII path, one per scan (never shared between scans): the
- * counts (all zero between calls), the codes seen in first-occurrence order, and p·log2(p) by range
- * length and count (NaN until first needed).
+ * counts (all zero between calls) and the codes seen in first-occurrence order.
  */
 export class EntropyScratch {
   // Typed arrays (about twice as fast here as plain ones) on one buffer: typed arrays over 64 bytes get
-  // an off-heap backing store, so one allocation per scan rather than two. The per-length term tables
-  // are plain arrays (one per length would be an off-heap allocation each).
+  // an off-heap backing store, so one allocation per scan rather than two.
   private readonly buffer = new ArrayBuffer(128 * 4 + 128);
   readonly counts = new Int32Array(this.buffer, 0, 128);
   readonly seen = new Uint8Array(this.buffer, 128 * 4, 128);
-  readonly terms: Array<number[] | undefined> = [];
 }
 
 export function entropyScratch(): EntropyScratch {

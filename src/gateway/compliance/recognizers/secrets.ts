@@ -9,7 +9,7 @@
  */
 import type { Candidate } from './candidate.js';
 import { eachMatch, Hit } from './candidate.js';
-import { entropyScratch, type EntropyScratch, looksLikeHash, looksLikeUuid, shannonEntropy, shannonEntropyOf } from '../validators.js';
+import { entropyScratch, type EntropyScratch, looksLikeHash, looksLikeUuid, shannonEntropyOf } from '../validators.js';
 import { findContextSecrets } from './secrets-context.js';
 
 interface VendorPattern {
@@ -192,7 +192,8 @@ const VENDORS: VendorPattern[] = [
   v('sonarqube', 'sq[pua]_[a-f0-9]{40}', 0.95, ['sqp_', 'squ_', 'sqa_']),
   v('vercel', '(?:vcp|vci|vca|vcr|vck)_[A-Za-z0-9]{50,60}', 0.95, ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_']),
   v('wundergraph', 'cosmo_[A-Za-z0-9]{30,40}', 0.85),
-  v('nkey', '(?:SAA|SCA|SNA|SOA|SPA|SUA|SXA)[A-Z2-7]{55}', 0.95),
+  // (Hints as for every other pattern: without them this one was searched for in every text.)
+  v('nkey', '(?:SAA|SCA|SNA|SOA|SPA|SUA|SXA)[A-Z2-7]{55}', 0.95, ['SAA', 'SCA', 'SNA', 'SOA', 'SPA', 'SUA', 'SXA']),
 ];
 
 for (const p of VENDORS) p.recognizer = `secret:${p.name}`;
@@ -296,7 +297,6 @@ const SET_OR_DEFINE_BEFORE_RE = /(?:#[ \t]*define|%define|%global|\bset|\bexport
 const DEFINE_BEFORE_RE = /(?:#[ \t]*define|%define|%global)[ \t]+$/i;
 const SQL_CREATE_USER_BEFORE_RE = /\b(?:create|alter)[ \t]+(?:user|role)\b[^\n]{0,80}$/i;
 const HEX_LITERAL_RE = /^0x[0-9a-f]+$/i;
-const URL_VALUE_RE = /^(?:https?:)?\/\//;
 const DIGITS_DOTS_RE = /^[\d.]+$/;
 const CODE_VALUE_RE = /^(?:function|new |await |require\(|this\.|self\.|[a-z_]+\()/;
 const CAMEL_WORD_RE = /^[a-z][A-Za-z]{2,30}$/;
@@ -379,13 +379,38 @@ function typeAnnotationAt(text: string, s: number): boolean {
   while (isBlank(codeAt(text, i))) i++;
   const c = codeAt(text, i);
   if (!(isLower(c) || isUpper(c) || c === 95)) return false;
-  let k = 0;
-  for (i++; k < 30; i++, k++) {
-    const d = codeAt(text, i);
-    if (!(isLower(d) || isUpper(d) || (d >= 48 && d <= 57) || d === 95 || d === 46 || d === 91 || d === 93)) break;
+  // Up to 30 more type-name characters, by table and inside the text (a "key: <value>" walks its value
+  // here: this runs for every ":" after a key name).
+  const stop = Math.min(text.length, i + 31);
+  for (i++; i < stop; i++) {
+    const d = text.charCodeAt(i);
+    if (d >= 128 || TYPE_NAME_CHAR[d] === 0) break;
   }
   while (isBlank(codeAt(text, i))) i++;
   return codeAt(text, i) === 61; // =
+}
+
+/** [A-Za-z0-9_.[\]]: the characters of a type name after its first (typeAnnotationAt). */
+const TYPE_NAME_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.[]') TYPE_NAME_CHAR[ch.charCodeAt(0)] = 1;
+
+/**
+ * True when text[s, s + span) holds an "=" (TYPE_ANNOTATION_QUOTED_RE, tried on that slice, needs one).
+ * Keyword hits come in text order, so the next "=" is searched for again only once the scan has passed it.
+ */
+function equalsWithin(text: string, s: number, span: number, st: KeyScan): boolean {
+  if (st.eqFrom >= 0 && s < st.eqFrom) {
+    // Behind the cached search (a keyword inside the previous one's name): the span itself, by hand.
+    const stop = Math.min(text.length, s + span);
+    for (let i = s; i < stop; i++) if (text.charCodeAt(i) === 61) return true;
+    return false;
+  }
+  if (st.eqFrom < 0 || st.nextEq < s) {
+    const at = text.indexOf('=', s);
+    st.nextEq = at < 0 ? text.length : at;
+    st.eqFrom = s;
+  }
+  return st.nextEq < s + span;
 }
 
 /** Space or tab. */
@@ -407,6 +432,13 @@ function defineWordBefore(text: string, at: number): boolean {
 interface KeyScan {
   /** End of the last value reported: a keyword inside it starts nothing new. */
   lastValueEnd: number;
+  /**
+   * Where the next "=" at or after `eqFrom` is (the text's length when there is none): the type-annotation
+   * separator (": String = \"x\"") needs one within 48 characters, and most ":" separators ("key: value")
+   * have none — one search per "=" instead of a walk over each value.
+   */
+  nextEq: number;
+  eqFrom: number;
   /** Set by keyValueStart: the value's opening quote ('' when unquoted). */
   quote: string;
   /** Set by keyValueStart: "token is …" (prose), weaker evidence than "=" or ":". */
@@ -444,7 +476,7 @@ function keyName(st: KeyScan, kw: string): KeyName {
  * call site sees every recognizer's callback): keyword-dense text ("key: key: …") runs this per keyword.
  */
 function findKeyValues(text: string, out: Candidate[]): void {
-  const st: KeyScan = { lastValueEnd: -1, quote: '', proseSep: false, keys: undefined, scratch: undefined };
+  const st: KeyScan = { lastValueEnd: -1, nextEq: -1, eqFrom: -1, quote: '', proseSep: false, keys: undefined, scratch: undefined };
   KEY_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   // (KEY_RE never matches the empty string.)
@@ -520,7 +552,7 @@ function keyValueStart(text: string, at: number, i: number, passwordKey: boolean
   // Function-style setters: CURLOPT_PASSWORD, "value" / setPassword("value").
   else if ((sc === 44 /* , */ || sc === 40 /* ( */) && SETTER_CALL_RE.test(text.slice(s, s + 4))) { s += 1; sepFound = true; }
   // Type annotations: "password: String = \"x\"", "passwd: str = \"x\"".
-  else if (sc === 58 /* : */ && typeAnnotationAt(text, s) && TYPE_ANNOTATION_QUOTED_RE.test(text.slice(s, s + 48))) {
+  else if (sc === 58 /* : */ && equalsWithin(text, s, 48, st) && typeAnnotationAt(text, s) && TYPE_ANNOTATION_QUOTED_RE.test(text.slice(s, s + 48))) {
     s += TYPE_ANNOTATION_RE.exec(text.slice(s, s + 48))![0].length;
     sepFound = true;
   }
@@ -578,33 +610,75 @@ const OTHER = 4;
 /** "(" or "{". */
 const PAREN = 8;
 const LOWER = 16;
+/** "_" (also OTHER). */
+const UNDERSCORE = 32;
 
-/** The character classes a value contains, in one pass (pre-checks for judgeValue's regexes). */
-function valueClasses(v: string): number {
+/** valueClasses' bits per ASCII code (any other code is OTHER). */
+const VALUE_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  VALUE_CLASS[c] =
+    c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER : c >= 48 && c <= 57 ? DIGIT : OTHER | (c === 40 || c === 123 ? PAREN : 0) | (c === 95 ? UNDERSCORE : 0);
+}
+
+/**
+ * The character classes of the value text[s, e), in one pass by table (pre-checks for judgeValue's
+ * regexes). On offsets of the scanned text: no slice, and a flat string to read.
+ */
+function valueClasses(text: string, s: number, e: number): number {
   let cls = 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c >= 97 && c <= 122) cls |= LOWER;
-    else if (c >= 65 && c <= 90) cls |= UPPER;
-    else if (c >= 48 && c <= 57) cls |= DIGIT;
-    else {
-      cls |= OTHER;
-      if (c === 40 || c === 123) cls |= PAREN;
-    }
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    cls |= c < 128 ? VALUE_CLASS[c] : OTHER;
   }
   return cls;
 }
 
-/** CODE_VALUE_RE for a value without "(": one of its word alternatives starts the value. */
-function codeWordPrefix(v: string, f0: number): boolean {
+/** CODE_VALUE_RE for a value text[s, e) without "(": one of its word alternatives starts the value. */
+function codeWordPrefix(text: string, s: number, e: number, f0: number): boolean {
   switch (f0) {
-    case 102: return v.startsWith('function');
-    case 110: return v.startsWith('new ');
-    case 97: return v.startsWith('await ');
-    case 116: return v.startsWith('this.');
-    case 115: return v.startsWith('self.');
+    case 102: return prefixIn(text, s, e, 'function');
+    case 110: return prefixIn(text, s, e, 'new ');
+    case 97: return prefixIn(text, s, e, 'await ');
+    case 116: return prefixIn(text, s, e, 'this.');
+    case 115: return prefixIn(text, s, e, 'self.');
     default: return false;
   }
+}
+
+/** /^(?:https?:)?\/\// on the value text[s, e), by prefix tests: no slice, no regex. */
+function urlValueAt(text: string, s: number, e: number): boolean {
+  // (Every form has "/" or "t" second: most values starting with "h" are settled there.)
+  const c1 = e - s >= 2 ? text.charCodeAt(s + 1) : -1;
+  if (c1 !== 47 && c1 !== 116) return false;
+  return prefixIn(text, s, e, '//') || prefixIn(text, s, e, 'http://') || prefixIn(text, s, e, 'https://');
+}
+
+/** text.slice(s, e).startsWith(word), without the slice. */
+function prefixIn(text: string, s: number, e: number, word: string): boolean {
+  return e - s >= word.length && text.startsWith(word, s);
+}
+
+/** Space, tab, line feed, vertical tab, form feed, carriage return: what trim() removes in ASCII. */
+function asciiTrimmed(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * isPlaceholder(text.slice(s, e)) for a value whose classes (valueClasses) are `cls`, slicing only when
+ * a placeholder rule can apply: after trimming, a value of 4+ characters whose first is ASCII and can
+ * start none of the placeholder regexes, with no "_", is no placeholder (isPlaceholder's own pre-checks,
+ * on offsets). A non-ASCII character at either end (trim() may remove some) takes the string path.
+ */
+function isPlaceholderAt(text: string, s: number, e: number, cls: number): boolean {
+  let a = s;
+  let b = e;
+  while (a < b && asciiTrimmed(text.charCodeAt(a))) a++;
+  while (b > a && asciiTrimmed(text.charCodeAt(b - 1))) b--;
+  if (a < b && (text.charCodeAt(a) >= 128 || text.charCodeAt(b - 1) >= 128)) return isPlaceholder(text.slice(s, e));
+  if (b - a < 4) return true;
+  // (An "_" in the value is in its trimmed part: trimming removes white space only.)
+  if (PLACEHOLDER_FIRST[text.charCodeAt(a)] !== 0 || (cls & UNDERSCORE) !== 0) return isPlaceholder(text.slice(a, b));
+  return false;
 }
 
 /** The value after a key name, from `s` (opening quote in `st.quote`): judged and reported. */
@@ -633,23 +707,25 @@ function judgeValue(text: string, kw: string, s: number, isPassword: boolean, st
   if (e - s < 4 || e - s > 512) return;
   // Other key names need a random-looking value of 8+ characters (checked before the costlier rules).
   if (!isPassword && e - s < 8) return;
-  const value = text.slice(s, e);
-  if (isPlaceholder(value)) return;
+  // The value text[s, e) is judged on offsets and sliced (`value`) only for a regex rule that can apply.
   // The rules below are regexes per value; each is tried only when the value's first character or its
   // character classes (one pass) allow a match — key-dense text judges 40k+ values per MB.
-  const f0 = value.charCodeAt(0);
-  const cls = valueClasses(value);
-  if (f0 === 48 && (value.charCodeAt(1) | 0x20) === 120 && HEX_LITERAL_RE.test(value)) return; // a numeric literal, not a password
-  if (((f0 === 104 || f0 === 47) && URL_VALUE_RE.test(value)) || (value.length < 6 && DIGITS_DOTS_RE.test(value))) return;
+  const len = e - s;
+  const cls = valueClasses(text, s, e);
+  if (isPlaceholderAt(text, s, e, cls)) return;
+  let value: string | undefined;
+  const f0 = text.charCodeAt(s);
+  if (f0 === 48 && (text.charCodeAt(s + 1) | 0x20) === 120 && HEX_LITERAL_RE.test((value ??= text.slice(s, e)))) return; // a numeric literal, not a password
+  if (((f0 === 104 || f0 === 47) && urlValueAt(text, s, e)) || (len < 6 && DIGITS_DOTS_RE.test((value ??= text.slice(s, e))))) return;
   // (Without "(" only the word alternatives can match — function, new, await, this., self. — and those are
   // prefix tests: no regex call.)
-  if ((cls & PAREN) !== 0 ? ((f0 >= 97 && f0 <= 122) || f0 === 95) && CODE_VALUE_RE.test(value) : codeWordPrefix(value, f0)) return;
+  if ((cls & PAREN) !== 0 ? ((f0 >= 97 && f0 <= 122) || f0 === 95) && CODE_VALUE_RE.test((value ??= text.slice(s, e))) : codeWordPrefix(text, s, e, f0)) return;
   if ((cls & PAREN) !== 0 && !quote) return; // a call or an object, not a literal
   let score: number;
   if (isPassword) {
     // Passwords can be low-entropy; an identifier-looking value (camelCase word) in code is a variable.
-    if (!quote && (cls & (DIGIT | OTHER)) === 0 && CAMEL_WORD_RE.test(value)) return;
-    if (quote && PHRASE_RE.test(value)) return; // a phrase, e.g. a UI label
+    if (!quote && (cls & (DIGIT | OTHER)) === 0 && CAMEL_WORD_RE.test((value ??= text.slice(s, e)))) return;
+    if (quote && PHRASE_RE.test((value ??= text.slice(s, e)))) return; // a phrase, e.g. a UI label
     score = 0.85;
     // A Hit, not a plain candidate: detect would wrap it into one anyway (key-dense text has 40k+).
     out.push(new Hit(text, 'PASSWORD', s, e, score, 'secret:password_assignment', false, true));
@@ -660,14 +736,16 @@ function judgeValue(text: string, kw: string, s: number, isPassword: boolean, st
   // Generic key names (key, api, token, secret…): the value must look random.
   const key = keyName(st, kw);
   const generic = key.generic;
-  if (value.length < 8) return;
+  if (len < 8) return;
   // (charClasses of the value, from valueClasses' bits.)
   const classes = (cls & LOWER ? 1 : 0) + (cls & UPPER ? 1 : 0) + (cls & DIGIT ? 1 : 0) + (cls & OTHER ? 1 : 0);
-  const ent = shannonEntropy(value, (st.scratch ??= entropyScratch()));
+  // (Counted on the scanned text: shannonEntropyOf then sees one string shape, here and from judgeToken; a
+  // sliced value as well deoptimized it mid-scan.)
+  const ent = shannonEntropyOf(text, s, e, (st.scratch ??= entropyScratch()));
   // A UUID is a secret only under an unambiguous secret name (Heroku-style keys, "--secret-token <uuid>").
-  if (looksLikeUuid(value) && (generic || st.proseSep || !SECRET_KEY_NAME_RE.test(key.lower))) return;
-  if ((cls & (UPPER | DIGIT)) === 0 && SNAKE_WORDS_RE.test(value)) return; // snake/kebab words: config names
-  if ((cls & (DIGIT | OTHER)) === 0 && LETTERS_ONLY_RE.test(value) && ent < 3.6) return;
+  if (len === 36 && looksLikeUuid((value ??= text.slice(s, e))) && (generic || st.proseSep || !SECRET_KEY_NAME_RE.test(key.lower))) return;
+  if ((cls & (UPPER | DIGIT)) === 0 && SNAKE_WORDS_RE.test((value ??= text.slice(s, e)))) return; // snake/kebab words: config names
+  if ((cls & (DIGIT | OTHER)) === 0 && LETTERS_ONLY_RE.test((value ??= text.slice(s, e))) && ent < 3.6) return;
   if (classes < 2 || ent < (generic ? 3.0 : 2.5)) return;
   score = generic ? 0.7 : 0.85;
   out.push(new Hit(text, 'API_KEY', s, e, score, key.recognizer, false, true));
@@ -697,7 +775,7 @@ function isBase64Prose(tok: string): boolean {
 function findHighEntropy(text: string, out: Candidate[], runs: number[]): void {
   let scratch: EntropyScratch | undefined;
   // (Made with the first token to judge: most texts have none, and key-dense ones many earlier secrets.)
-  let taken: Set<number> | undefined;
+  let taken: SpanSet | undefined;
   const found = out.length;
   for (let r = 0; r < runs.length; r += 3) {
     if (runs[r + 1] - runs[r] < MIN_TOKEN) continue;
@@ -709,9 +787,26 @@ function findHighEntropy(text: string, out: Candidate[], runs: number[]): void {
   }
 }
 
-/** Span keys (spanKey) must not collide: lengths stay below this (a judged token is ≤ MAX_TOKEN). */
-const SPAN_KEY_LENGTHS = 2 ** 24;
-const spanKey = (start: number, end: number): number => start * SPAN_KEY_LENGTHS + (end - start);
+/**
+ * Spans as start → length (an array of lengths when several share a start). Small-integer keys and
+ * values: a set of start·2^24 + length keys (the former form) held a heap number per span, and a
+ * vendor-token-dense text has 30k+ spans.
+ */
+type SpanSet = Map<number, number | number[]>;
+
+function addSpan(set: SpanSet, start: number, len: number): void {
+  const v = set.get(start);
+  if (v === undefined) set.set(start, len);
+  else if (typeof v === 'number') {
+    if (v !== len) set.set(start, [v, len]);
+  } else if (!v.includes(len)) v.push(len);
+}
+
+function hasSpan(set: SpanSet, start: number, end: number): boolean {
+  const v = set.get(start);
+  if (v === undefined) return false;
+  return typeof v === 'number' ? v === end - start : v.includes(end - start);
+}
 
 /**
  * The spans of the secrets found before the high-entropy pass that have their context already applied
@@ -721,12 +816,13 @@ const spanKey = (start: number, end: number): number => start * SPAN_KEY_LENGTHS
  * candidate changes nothing else. So such a token is not judged at all (a 1 MB list of GitHub tokens or
  * JWTs has 25k of them: the entropy, a finding and an overlap cluster each).
  */
-function spanKeys(out: Candidate[], n: number): Set<number> {
-  const keys = new Set<number>();
+function spanKeys(out: Candidate[], n: number): SpanSet {
+  const keys: SpanSet = new Map();
   for (let i = 0; i < n; i++) {
     const c = out[i];
     const secret = c.type === 'API_KEY' || c.type === 'PASSWORD' || c.type === 'URL_CREDENTIALS';
-    if (secret && c.contextApplied === true && c.score > HIGH_ENTROPY_SCORE && c.end - c.start < SPAN_KEY_LENGTHS) keys.add(spanKey(c.start, c.end));
+    // (A judged token is at most MAX_TOKEN long: a longer span can never be one.)
+    if (secret && c.contextApplied === true && c.score > HIGH_ENTROPY_SCORE && c.end - c.start <= MAX_TOKEN) addSpan(keys, c.start, c.end - c.start);
   }
   return keys;
 }
@@ -770,7 +866,7 @@ const HASH_LENGTHS = [7, 8, 12, 32, 40, 56, 64, 96, 128];
  * pass over the body says it can match (every rule only drops a token, so their order does not change
  * the result). Token-dense text (a 1 MB list of vendor tokens) judges 25k+ tokens.
  */
-function judgeToken(text: string, from: number, to: number, out: Candidate[], scratch: EntropyScratch, taken: Set<number> | undefined): void {
+function judgeToken(text: string, from: number, to: number, out: Candidate[], scratch: EntropyScratch, taken: SpanSet | undefined): void {
   // Strip punctuation that commonly wraps a token in prose or code.
   let a = from;
   let b = to;
@@ -779,7 +875,7 @@ function judgeToken(text: string, from: number, to: number, out: Candidate[], sc
   const len = b - a;
   if (len < 24) return;
   // A secret already found on exactly this span outranks this token wherever it overlaps (spanKeys).
-  if (taken !== undefined && taken.has(spanKey(a, b))) return;
+  if (taken !== undefined && hasSpan(taken, a, b)) return;
   // The body: the token without trailing "=" padding.
   let bodyEnd = b;
   while (bodyEnd > a && text.charCodeAt(bodyEnd - 1) === 61) bodyEnd--;
@@ -857,6 +953,7 @@ const HINT_PAIRS = new Uint8Array(128 * 128);
 // "/api/webhooks/", "_gitlab_session=") — rare and long, so a substring search beats a lookup at every
 // separator of a text like "a.a.a.a…".
 const MID_HINTS = [...new Set(['Q~', 'NRAL', 'JQQJ9', ':AA', ...ALL_HINTS.filter((h) => !/^[A-Za-z0-9]/.test(h))])];
+const MID_HINT_TAILS = MID_HINTS.map((h) => h.slice(1));
 for (const h of ALL_HINTS) {
   if (MID_HINTS.includes(h)) continue;
   const k = (h.charCodeAt(0) << 7) | h.charCodeAt(1);
@@ -880,7 +977,16 @@ function hintsAt(text: string, i: number, seen: Set<string>): void {
   const x = HINT_PAIRS[(a << 7) | b];
   if (x === 0) return;
   const hs = HINT_LISTS[x];
-  for (let k = 0; k < hs.length; k++) if (text.startsWith(hs[k], i)) seen.add(hs[k]);
+  // The first two characters match every hint of the list: the rest is compared by code unit (most
+  // lists fail on the third, e.g. "dob" against "doo_v1_", "dop_v1_", "dor_v1_"), no startsWith call.
+  const n = text.length;
+  for (let k = 0; k < hs.length; k++) {
+    const h = hs[k];
+    if (i + h.length > n) continue;
+    let q = 2;
+    while (q < h.length && text.charCodeAt(i + q) === h.charCodeAt(q)) q++;
+    if (q === h.length) seen.add(h);
+  }
 }
 
 /** Per ASCII code: 0 not a token character, 1 letter or digit, 2 other token character, 3 "~$|%". */
@@ -895,8 +1001,9 @@ for (const ch of '~$|%') TOKEN_CLASS[ch.charCodeAt(0)] = 3;
  * separator inside a run ("x.eyJ…"). MID_HINTS are searched for directly; a text with colour codes
  * ("\x1b[32mghp_…" glues a token to digits) gets a lookup at every position.
  */
-function scanTokens(text: string, min: number): { runs: number[]; hints: Set<string> } {
+function scanTokens(text: string, min: number): TokenScan {
   const runs: number[] = [];
+  let maxRun = 0;
   const seen = new Set<string>();
   const n = text.length;
   let i = 0;
@@ -925,13 +1032,33 @@ function scanTokens(text: string, min: number): { runs: number[]; hints: Set<str
       }
       j++;
     }
-    if (j - i >= min) runs.push(i, j, split);
+    if (j - i >= min) {
+      if (j - i > maxRun) maxRun = j - i;
+      runs.push(i, j, split);
+    }
     i = j + 1;
   }
   if (text.includes('\x1b[')) for (let p = 0; p < n - 1; p++) hintsAt(text, p, seen);
-  for (const h of MID_HINTS) if (text.includes(h)) seen.add(h);
+  for (let k = 0; k < MID_HINTS.length; k++) {
+    const h = MID_HINTS[k];
+    // Short hints are searched for without their first character first: a search runs at the speed of its
+    // first character's frequency ("JQQJ9" in a list of names stops at every "J"), and the tail is rarer.
+    if (h.length <= 6 && !text.includes(MID_HINT_TAILS[k])) continue;
+    if (text.includes(h)) seen.add(h);
+  }
   for (const h of SHORT_HINTS) if (text.includes(h)) seen.add(h);
-  return { runs, hints: seen };
+  return { runs, hints: seen, maxRun };
+}
+
+interface TokenScan {
+  runs: number[];
+  hints: Set<string>;
+  /**
+   * The longest run listed (0 when none). Found here rather than by a loop in findSecrets: a loop over a
+   * token-dense text's 40k+ runs got findSecrets compiled on-stack mid-scan, and that code was thrown
+   * away at its first vendor-hint lookup (a deopt in each of the next scans).
+   */
+  maxRun: number;
 }
 
 /** [A-Za-z0-9_-]: the characters a token's left boundary may not be. */
@@ -1005,10 +1132,8 @@ const UNHINTED = VENDORS.flatMap((p, i) => (p.hints?.length ? [] : [i]));
 export function findSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
   // Vendor tokens are 15+ characters; high-entropy tokens 24+, OTP seeds 16 or 32.
-  const { runs, hints } = scanTokens(text, 12);
-  // The longest token run (runs shorter than 12 are not listed: 0 then).
-  let maxRun = 0;
-  for (let r = 0; r < runs.length; r += 3) if (runs[r + 1] - runs[r] > maxRun) maxRun = runs[r + 1] - runs[r];
+  // (maxRun: the longest token run; runs shorter than 12 are not listed: 0 then.)
+  const { runs, hints, maxRun } = scanTokens(text, 12);
   // Only the patterns one of whose hints occurs, in VENDORS order.
   const picked: number[] = [...UNHINTED];
   for (const h of hints) for (const i of VENDORS_BY_HINT.get(h) ?? []) picked.push(i);
@@ -1035,6 +1160,6 @@ export function findSecrets(text: string): Candidate[] {
   // Every trigger has a "u" ("-u", "--user", "SecureString"): one fast search rules most texts out.
   if (text.indexOf('u') >= 0 && (text.includes('-u') || text.includes('--user') || text.includes('SecureString'))) findCliPasswords(text, out);
   findHighEntropy(text, out, runs);
-  for (const c of findContextSecrets(text, runs)) out.push(c);
+  for (const c of findContextSecrets(text, runs, maxRun)) out.push(c);
   return out;
 }
